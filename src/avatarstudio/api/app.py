@@ -1,0 +1,68 @@
+"""The HTTP application: routers, envelopes, path normalisation. It translates wire formats; it never renders."""
+from __future__ import annotations
+
+import posixpath
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from avatarstudio.api import envelopes
+from avatarstudio.api.routes import account, assets, catalog, files, videos, webhooks
+from avatarstudio.errors import ServiceError
+from avatarstudio.runtime import Runtime
+
+DESCRIPTION = """A self-hosted, HeyGen-compatible avatar video API. Point a HeyGen client at this server's base
+URL and keep its code: the same endpoints, JSON envelopes, status values, errors and webhooks.
+Where HeyGen's documentation is silent, the behaviour chosen is described on each operation."""
+
+
+class NormalisePath:
+    """Resolves dot segments (`/v2/../v1/video_status.get`), which one official HeyGen client sends."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ("/." in scope["path"] or "//" in scope["path"]):
+            path = posixpath.normpath(scope["path"])
+            scope = {**scope, "path": path, "raw_path": path.encode()}
+        await self.app(scope, receive, send)
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(title="avatarstudio", version="0.1.0", description=DESCRIPTION)
+    app.state.runtime = runtime
+
+    @app.middleware("http")
+    async def v3_request_id(request: Request, call_next):
+        response = await call_next(request)
+        if envelopes.family(request.url.path) == "v3":
+            response.headers["X-Request-Id"] = envelopes.request_id()
+        return response
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, error: ServiceError) -> JSONResponse:
+        return envelopes.error_response(request, error)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0]
+        loc = [str(part) for part in first["loc"] if part not in ("body", "query", "path", "header")]
+        param = ".".join(loc) or "body"
+        return envelopes.error_response(request, ServiceError("invalid_parameter", f"{param} is invalid: {first['msg']}",
+                                                              param=param))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "invalid_parameter"}.get(error.status_code, "invalid_parameter")
+        response = envelopes.error_response(request, ServiceError(code, str(error.detail)))
+        response.status_code = error.status_code
+        return response
+
+    for module in (videos, assets, catalog, webhooks, account, files):
+        app.include_router(module.router)
+    app.add_middleware(NormalisePath)
+    return app

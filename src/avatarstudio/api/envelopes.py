@@ -1,0 +1,58 @@
+"""The three response envelopes, and the one place a ServiceError becomes an error response.
+
+The family is the route's: /v1/... answers in v1's envelope, /v2/... in v2's, /v3/... in v3's (errors too).
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from avatarstudio.errors import ServiceError
+
+DOC_URL = "/docs"
+
+
+def family(path: str) -> str:
+    for name in ("v1", "v2", "v3"):
+        if path.startswith(f"/{name}/"):
+            return name
+    return "v3"
+
+
+def v1(data: Any) -> dict:
+    return {"code": 100, "data": data, "msg": None, "message": None}
+
+
+def v2(data: Any) -> dict:
+    return {"error": None, "data": data}
+
+
+def v3(data: Any) -> dict:
+    return {"data": data}
+
+
+def v3_page(items: list, has_more: bool = False, next_token: str | None = None) -> dict:
+    return {"data": items, "has_more": has_more, "next_token": next_token}
+
+
+def error_body(path: str, error: ServiceError) -> dict:
+    name = family(path)
+    if name == "v1":
+        return {"code": error.v1_code, "message": error.message}
+    if name == "v2":
+        return {"data": None, "error": {"code": error.code, "message": error.message}}
+    return {"error": {"code": error.code, "message": error.message, "param": error.param, "doc_url": DOC_URL}}
+
+
+def error_response(request: Request, error: ServiceError) -> JSONResponse:
+    headers = {}
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
+    return JSONResponse(error_body(request.url.path, error), status_code=error.status, headers=headers)
+
+
+def request_id() -> str:
+    return uuid.uuid4().hex

@@ -1,0 +1,55 @@
+"""v3's Idempotency-Key: a repeat within 24 h replays the first response; a repeat while the first is still
+being handled gets 409 request_in_progress; the same key with a different body is refused."""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+
+from fastapi.responses import JSONResponse
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from avatarstudio.errors import ServiceError
+from avatarstudio.runtime import Runtime
+from avatarstudio.store.models import IdempotentRequest
+
+WINDOW_SECONDS = 24 * 3600
+
+
+def idempotent(runtime: Runtime, key_id: str, idempotency_key: str | None, body: bytes,
+               handle: Callable[[], dict]) -> JSONResponse:
+    if not idempotency_key:
+        return JSONResponse(handle())
+    digest = hashlib.sha256(body).hexdigest()
+    with runtime.db.session() as session:
+        session.execute(delete(IdempotentRequest).where(IdempotentRequest.created_at < time.time() - WINDOW_SECONDS))
+    try:
+        with runtime.db.session() as session:
+            session.add(IdempotentRequest(key_id=key_id, idempotency_key=idempotency_key, request_hash=digest))
+    except IntegrityError:
+        return _replay(runtime, key_id, idempotency_key, digest)
+    try:
+        result = handle()
+    except ServiceError:
+        with runtime.db.session() as session:
+            session.delete(session.get(IdempotentRequest, (key_id, idempotency_key)))
+        raise
+    with runtime.db.session() as session:
+        row = session.get(IdempotentRequest, (key_id, idempotency_key))
+        row.state, row.status_code, row.response_body = "done", 200, json.dumps(result)
+    return JSONResponse(result)
+
+
+def _replay(runtime: Runtime, key_id: str, idempotency_key: str, digest: str) -> JSONResponse:
+    with runtime.db.session() as session:
+        row = session.get(IdempotentRequest, (key_id, idempotency_key))
+        state, stored_hash, status, body = row.state, row.request_hash, row.status_code, row.response_body
+    if stored_hash != digest:
+        raise ServiceError("invalid_parameter", "Idempotency-Key was already used with a different request body",
+                           param="Idempotency-Key")
+    if state != "done":
+        raise ServiceError("request_in_progress", "A request with this Idempotency-Key is still in progress",
+                           param="Idempotency-Key")
+    return JSONResponse(json.loads(body), status_code=status or 200, headers={"Idempotent-Replayed": "true"})

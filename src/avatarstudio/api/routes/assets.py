@@ -1,0 +1,128 @@
+"""Uploads (raw body for v1, multipart for v3), talking photos, and asset listing and deletion."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from sqlalchemy import select
+
+from avatarstudio.api import envelopes
+from avatarstudio.api.auth import require_key
+from avatarstudio.errors import ServiceError
+from avatarstudio.runtime import Runtime
+from avatarstudio.store.assets import save_asset
+from avatarstudio.store.models import Asset
+
+router = APIRouter()
+Key = Annotated[str, Depends(require_key)]
+V3_MAX_BYTES = 32 * 1024 * 1024
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def _asset(runtime: Runtime, asset_id: str) -> Asset:
+    with runtime.db.session() as session:
+        asset = session.get(Asset, asset_id)
+    if asset is None:
+        raise ServiceError("asset_not_found", f"Asset {asset_id} not found", param="asset_id")
+    return asset
+
+
+def _v1_asset(runtime: Runtime, asset: Asset) -> dict:
+    return {"id": asset.id, "name": asset.name, "file_type": asset.file_type, "folder_id": asset.folder_id,
+            "meta": {"mime_type": asset.mime_type, "size_bytes": asset.size_bytes},
+            "created_ts": int(asset.created_at), "url": runtime.url_for(asset.blob_key), "image_key": asset.blob_key}
+
+
+def _v3_asset(runtime: Runtime, asset: Asset) -> dict:
+    return {"id": asset.id, "name": asset.name, "type": asset.file_type, "mime_type": asset.mime_type,
+            "size_bytes": asset.size_bytes, "owner": asset.key_id, "space_id": "default", "folder_id": asset.folder_id,
+            "uploaded_at": int(asset.created_at), "url": runtime.url_for(asset.blob_key)}
+
+
+def _delete(runtime: Runtime, asset_id: str) -> None:
+    asset = _asset(runtime, asset_id)
+    with runtime.db.session() as session:
+        session.delete(session.get(Asset, asset.id))
+    runtime.blobs.delete_prefix(f"assets/{asset.id}/")
+
+
+@router.post("/v1/asset", summary="Upload a file: the raw bytes as the body (checked by content)")
+async def upload_v1(request: Request, key_id: Key) -> dict:
+    runtime = _runtime(request)
+    asset = save_asset(runtime, key_id, await request.body(), name=request.headers.get("x-file-name", ""))
+    return envelopes.v1(_v1_asset(runtime, asset))
+
+
+@router.get("/v1/asset/list", summary="List uploaded assets (v1)")
+def list_v1(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+            token: str | None = None) -> dict:
+    runtime = _runtime(request)
+    start = int(token) if token and token.isdigit() else 0
+    with runtime.db.session() as session:
+        rows = list(session.scalars(select(Asset).order_by(Asset.created_at.desc()).offset(start).limit(limit + 1)))
+    return envelopes.v1({"assets": [_v1_asset(runtime, asset) for asset in rows[:limit]],
+                         "token": str(start + limit) if len(rows) > limit else None})
+
+
+@router.post("/v1/asset/{asset_id}/delete", summary="Delete an asset (v1)")
+def delete_v1(request: Request, key_id: Key, asset_id: str) -> dict:
+    _delete(_runtime(request), asset_id)
+    return envelopes.v1({"id": asset_id})
+
+
+@router.post("/v1/talking_photo", summary="Upload a photo to use as a talking photo (raw image bytes)")
+async def talking_photo(request: Request, key_id: Key) -> dict:
+    runtime = _runtime(request)
+    asset = save_asset(runtime, key_id, await request.body(), talking_photo=True)
+    return envelopes.v1({"talking_photo_id": asset.id, "talking_photo_url": runtime.url_for(asset.blob_key)})
+
+
+@router.get("/v1/talking_photo.list", summary="List talking photos (v1)")
+def talking_photo_list(request: Request, key_id: Key) -> dict:
+    runtime = _runtime(request)
+    with runtime.db.session() as session:
+        rows = list(session.scalars(select(Asset).where(Asset.is_talking_photo.is_(True))
+                                    .order_by(Asset.created_at.desc())))
+    return envelopes.v1([{"id": asset.id, "circle_image": runtime.url_for(asset.blob_key),
+                          "image_url": runtime.url_for(asset.blob_key)} for asset in rows])
+
+
+@router.post("/v3/assets", summary="Upload a file (multipart field `file`, at most 32 MB)")
+async def upload_v3(request: Request, key_id: Key, file: UploadFile) -> dict:
+    runtime = _runtime(request)
+    data = await file.read(V3_MAX_BYTES + 1)
+    if len(data) > V3_MAX_BYTES:
+        raise ServiceError("payload_too_large", "file is invalid: uploads are limited to 32 MB", param="file")
+    asset = save_asset(runtime, key_id, data, name=file.filename or "")
+    return envelopes.v3({"asset_id": asset.id, "url": runtime.url_for(asset.blob_key), "mime_type": asset.mime_type,
+                         "size_bytes": asset.size_bytes})
+
+
+@router.get("/v3/assets", summary="List assets (v3, newest first)")
+def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20, token: str | None = None,
+            folder_id: str | None = None) -> dict:
+    runtime = _runtime(request)
+    start = int(token) if token and token.isdigit() else 0
+    query = select(Asset).order_by(Asset.created_at.desc())
+    if folder_id:
+        query = query.where(Asset.folder_id == folder_id)
+    with runtime.db.session() as session:
+        rows = list(session.scalars(query.offset(start).limit(limit + 1)))
+    more = len(rows) > limit
+    return envelopes.v3_page([_v3_asset(runtime, asset) for asset in rows[:limit]], more,
+                             str(start + limit) if more else None)
+
+
+@router.get("/v3/assets/{asset_id}", summary="One asset (v3)")
+def get_v3(request: Request, key_id: Key, asset_id: str) -> dict:
+    runtime = _runtime(request)
+    return envelopes.v3(_v3_asset(runtime, _asset(runtime, asset_id)))
+
+
+@router.delete("/v3/assets/{asset_id}", summary="Delete an asset (v3)")
+def delete_v3(request: Request, key_id: Key, asset_id: str) -> dict:
+    _delete(_runtime(request), asset_id)
+    return envelopes.v3({"id": asset_id})

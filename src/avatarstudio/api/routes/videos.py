@@ -1,0 +1,224 @@
+"""Create, status, list and delete videos, in each family's shapes."""
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from sqlalchemy import select
+
+from avatarstudio import translate
+from avatarstudio.api import envelopes, views
+from avatarstudio.api.auth import require_key
+from avatarstudio.api.idempotency import idempotent
+from avatarstudio.errors import ServiceError
+from avatarstudio.jobs import submit
+from avatarstudio.runtime import Runtime
+from avatarstudio.store.assets import DbLookup
+from avatarstudio.store.models import Batch, Video, new_id
+from avatarstudio.wire import v1 as wire_v1
+from avatarstudio.wire import v2 as wire_v2
+from avatarstudio.wire import v3 as wire_v3
+from avatarstudio.wire.common import parse
+
+router = APIRouter()
+Key = Annotated[str, Depends(require_key)]
+
+
+async def _body(request: Request) -> tuple[bytes, object]:
+    raw = await request.body()
+    try:
+        return raw, json.loads(raw or b"null")
+    except json.JSONDecodeError as error:
+        raise ServiceError("invalid_parameter", f"body is invalid: not JSON ({error.msg})", param="body") from None
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def _video(runtime: Runtime, video_id: str | None) -> Video:
+    with runtime.db.session() as session:
+        video = session.get(Video, video_id) if video_id else None
+    if video is None:
+        raise ServiceError("video_not_found", f"Video {video_id} not found", param="video_id")
+    return video
+
+
+# --- create --------------------------------------------------------------------------------------------
+
+@router.post("/v1/video.webm", summary="Create a transparent WebM video (seed 000)")
+async def create_webm(request: Request, key_id: Key) -> dict:
+    runtime = _runtime(request)
+    _, body = await _body(request)
+    job = translate.webm(parse(wire_v1.WebmRequest, body), DbLookup(runtime, key_id))
+    return envelopes.v1({"video_id": submit.submit(runtime, key_id, "v1-webm", job).id})
+
+
+@router.post("/v2/videos", summary="Create an Avatar IV video from an avatar or a photo (seed 001)")
+async def create_avatar_iv(request: Request, key_id: Key) -> dict:
+    runtime = _runtime(request)
+    _, body = await _body(request)
+    job = translate.avatar_iv(parse(wire_v2.AvatarIVRequest, body), DbLookup(runtime, key_id))
+    video = submit.submit(runtime, key_id, "v2-videos", job)
+    return envelopes.v2({"video_id": video.id, "status": "waiting"})
+
+
+@router.post("/v2/video/generate", summary="Create a Studio video of 1-50 scenes (seed 003)")
+async def create_studio(request: Request, key_id: Key) -> dict:
+    runtime = _runtime(request)
+    _, body = await _body(request)
+    job = translate.studio(parse(wire_v2.GenerateRequest, body), DbLookup(runtime, key_id))
+    return envelopes.v2({"video_id": submit.submit(runtime, key_id, "v2-generate", job).id})
+
+
+@router.post("/v3/videos", summary="Create a video from an avatar (seed 002) or an image")
+async def create_v3(request: Request, key_id: Key,
+                    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None):
+    runtime = _runtime(request)
+    raw, body = await _body(request)
+
+    def handle() -> dict:
+        parsed = parse(wire_v3.create_video_model(body), body)
+        video = submit.submit(runtime, key_id, "v3-videos", translate.v3_video(parsed, DbLookup(runtime, key_id)))
+        return envelopes.v3({"video_id": video.id, "status": "waiting", "output_format": video.output_format})
+
+    return idempotent(runtime, key_id, idempotency_key, raw, handle)
+
+
+@router.post("/v3/videos/batches", summary="Create up to 100 videos in one request")
+async def create_batch(request: Request, key_id: Key,
+                       idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None):
+    runtime = _runtime(request)
+    raw, body = await _body(request)
+
+    def handle() -> dict:
+        parsed = parse(wire_v3.CreateBatchRequest, body)
+        lookup = DbLookup(runtime, key_id)
+        jobs = [translate.v3_video(item, lookup) for item in parsed.videos]
+        for index, job in enumerate(jobs):
+            submit.check_folder(runtime, job.folder_id, f"videos.{index}.folder_id")
+        batch = Batch(id=new_id(), key_id=key_id, title=parsed.title, callback_url=parsed.callback_url,
+                      total_items=len(jobs))
+        with runtime.db.session() as session:
+            session.add(batch)
+        videos = [submit.record(runtime, key_id, "v3-videos", job, batch.id, index) for index, job in enumerate(jobs)]
+        for video in videos:
+            runtime.queue.render(video.id)
+        return envelopes.v3({"batch_id": batch.id, "status": "processing", "total_items": len(videos),
+                             "video_ids": [video.id for video in videos], "created_at": int(batch.created_at)})
+
+    return idempotent(runtime, key_id, idempotency_key, raw, handle)
+
+
+# --- status --------------------------------------------------------------------------------------------
+
+@router.get("/v1/video_status.get", summary="Video status (v1 shape)")
+def status_v1(request: Request, key_id: Key, video_id: str | None = None) -> dict:
+    runtime = _runtime(request)
+    return envelopes.v1(views.v1_status(runtime, _video(runtime, video_id)))
+
+
+@router.get("/v2/videos/{video_id}", summary="Video status (v2 shape)")
+def status_v2(request: Request, key_id: Key, video_id: str) -> dict:
+    runtime = _runtime(request)
+    return envelopes.v2(views.v3_video(runtime, _video(runtime, video_id)))
+
+
+@router.get("/v3/videos/statuses", summary="Statuses of up to 100 videos by video_ids and/or batch_ids")
+def statuses(request: Request, key_id: Key, video_ids: str = "", batch_ids: str = "") -> dict:
+    runtime = _runtime(request)
+    wanted = [item for item in video_ids.split(",") if item][:100]
+    batches = [item for item in batch_ids.split(",") if item]
+    with runtime.db.session() as session:
+        found = {video.id: video for video in session.scalars(select(Video).where(Video.id.in_(wanted)))}
+        items = [views.status_item(found[video_id]) if video_id in found else
+                 {"video_id": video_id, "status": "not_found", "error": None, "batch_id": None, "item_index": None}
+                 for video_id in wanted]
+        for batch_id in batches:
+            items += [views.status_item(video) for video in session.scalars(
+                select(Video).where(Video.batch_id == batch_id).order_by(Video.item_index))]
+    return envelopes.v3_page(items)
+
+
+@router.get("/v3/videos/batches/{batch_id}", summary="A batch's aggregate status and its items")
+def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+                 token: str | None = None) -> dict:
+    runtime = _runtime(request)
+    start = int(token or 0)
+    with runtime.db.session() as session:
+        batch = session.get(Batch, batch_id)
+        if batch is None:
+            raise ServiceError("not_found", f"Batch {batch_id} not found", param="batch_id")
+        videos = list(session.scalars(select(Video).where(Video.batch_id == batch_id).order_by(Video.item_index)))
+    item_status = {"waiting": "queued"}
+    counts: dict[str, int] = {}
+    for video in videos:
+        name = item_status.get(video.status, video.status)
+        counts[name] = counts.get(name, 0) + 1
+    page = videos[start:start + limit]
+    open_items = counts.get("queued", 0) + counts.get("processing", 0)
+    aggregate = "processing" if open_items else ("failed" if counts.get("failed") == len(videos) else "completed")
+    return envelopes.v3({
+        "batch_id": batch.id, "title": batch.title, "status": aggregate, "created_at": int(batch.created_at),
+        "total_items": batch.total_items, "counts_by_status": counts,
+        "items": [{"item_index": video.item_index, "video_id": video.id,
+                   "status": item_status.get(video.status, video.status),
+                   "error": views.status_item(video)["error"]} for video in page],
+        "has_more": start + limit < len(videos), "next_token": str(start + limit) if start + limit < len(videos) else None,
+    })
+
+
+@router.get("/v3/videos/{video_id}", summary="Video status (v3 shape)")
+def status_v3(request: Request, key_id: Key, video_id: str) -> dict:
+    runtime = _runtime(request)
+    return envelopes.v3(views.v3_video(runtime, _video(runtime, video_id)))
+
+
+# --- list and delete -----------------------------------------------------------------------------------
+
+def _page(runtime: Runtime, limit: int, token: str | None, folder_id: str | None = None,
+          title: str | None = None) -> tuple[list[Video], str | None]:
+    """Newest first; the token is the offset of the next page."""
+    start = int(token) if token and token.isdigit() else 0
+    query = select(Video).order_by(Video.created_at.desc(), Video.id)
+    if folder_id:
+        query = query.where(Video.folder_id == folder_id)
+    if title:
+        query = query.where(Video.title.contains(title))
+    with runtime.db.session() as session:
+        rows = list(session.scalars(query.offset(start).limit(limit + 1)))
+    return rows[:limit], (str(start + limit) if len(rows) > limit else None)
+
+
+@router.get("/v1/video.list", summary="List videos (v1)")
+def list_v1(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+            token: str | None = None) -> dict:
+    videos, next_token = _page(_runtime(request), limit, token)
+    return envelopes.v1({"token": next_token, "videos": [views.v1_list_item(video) for video in videos]})
+
+
+@router.get("/v3/videos", summary="List videos (v3, paged, filter by folder_id or title)")
+def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20, token: str | None = None,
+            folder_id: str | None = None, title: str | None = None) -> dict:
+    runtime = _runtime(request)
+    videos, next_token = _page(runtime, limit, token, folder_id, title)
+    return envelopes.v3_page([views.v3_video(runtime, video) for video in videos], next_token is not None, next_token)
+
+
+def _delete(runtime: Runtime, video_id: str | None) -> str:
+    video = _video(runtime, video_id)
+    with runtime.db.session() as session:
+        session.delete(session.get(Video, video.id))
+    runtime.blobs.delete_prefix(f"videos/{video.id}/")
+    return video.id
+
+
+@router.delete("/v1/video.delete", summary="Delete a video and its files (v1)")
+def delete_v1(request: Request, key_id: Key, video_id: str | None = None) -> dict:
+    return envelopes.v1({"video_id": _delete(_runtime(request), video_id)})
+
+
+@router.delete("/v3/videos/{video_id}", summary="Delete a video and its files (v3)")
+def delete_v3(request: Request, key_id: Key, video_id: str) -> dict:
+    return envelopes.v3({"id": _delete(_runtime(request), video_id), "deleted": True})

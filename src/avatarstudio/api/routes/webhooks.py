@@ -1,0 +1,255 @@
+"""Registered webhook endpoints (v1 and v3) and the v3 event history. Delivery itself lives in jobs/webhooks.py.
+
+Endpoints belong to the service, not to one API key: the delivery side sends every event to every enabled
+endpoint that subscribed to it, whoever registered it.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import AfterValidator
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from avatarstudio.api import envelopes
+from avatarstudio.api.auth import require_key
+from avatarstudio.errors import ServiceError
+from avatarstudio.jobs.webhooks import EVENT_TYPES, iso
+from avatarstudio.runtime import Runtime
+from avatarstudio.store.models import WebhookEndpoint, WebhookEvent
+from avatarstudio.wire.common import Wire, parse
+
+router = APIRouter()
+Key = Annotated[str, Depends(require_key)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+
+
+def _known_event(name: str) -> str:
+    if name not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {name!r}; GET /v3/webhooks/event-types lists them")
+    return name
+
+
+def _http_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return url
+
+
+# Item-level validation, so that an unknown type is reported as `events.N`.
+EventType = Annotated[str, AfterValidator(_known_event)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
+class EndpointCreate(Wire):
+    """Both families' create body; `events` missing or null subscribes to every event type."""
+
+    url: HttpUrl
+    events: list[EventType] | None = None
+    entity_id: str | None = None
+
+
+class EndpointChange(Wire):
+    """v3's PATCH body (and the core of v1's). A field left out keeps its value; `events: null` means all."""
+
+    url: HttpUrl | None = None
+    events: list[EventType] | None = None
+
+
+class V1EndpointChange(EndpointChange):
+    endpoint_id: str
+    status: Literal["enabled", "disabled"] | None = None
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+async def _json(request: Request) -> object:
+    """The request's JSON body (None when empty); anything else is an invalid_parameter error naming `body`."""
+    try:
+        return json.loads(await request.body() or b"null")
+    except json.JSONDecodeError as error:
+        raise ServiceError("invalid_parameter", f"body is invalid: not JSON ({error.msg})", param="body") from None
+
+
+def _offset(token: str | None) -> int:
+    """List tokens are the offset of the next page, as in the other v3 listings."""
+    return int(token) if token and token.isdigit() else 0
+
+
+def _new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def _endpoint(session: Session, endpoint_id: str) -> WebhookEndpoint:
+    endpoint = session.get(WebhookEndpoint, endpoint_id)
+    if endpoint is None:
+        raise ServiceError("not_found", f"Webhook endpoint {endpoint_id} not found", param="endpoint_id")
+    return endpoint
+
+
+def _view(endpoint: WebhookEndpoint, show_secret: bool) -> dict:
+    """One endpoint in both families' shape; v3 shows the secret only on create and rotate-secret."""
+    return {"endpoint_id": endpoint.id, "url": endpoint.url, "secret": endpoint.secret if show_secret else None,
+            "status": endpoint.status, "events": endpoint.events, "entity_id": endpoint.entity_id,
+            "created_at": iso(endpoint.created_at)}
+
+
+def _create(runtime: Runtime, change: EndpointCreate) -> WebhookEndpoint:
+    endpoint = WebhookEndpoint(url=change.url, secret=_new_secret(), events=change.events, status="enabled",
+                               entity_id=change.entity_id)
+    with runtime.db.session() as session:
+        session.add(endpoint)
+    return endpoint
+
+
+def _update(runtime: Runtime, endpoint_id: str, change: EndpointChange) -> WebhookEndpoint:
+    """Applies the fields the caller sent; `events` is replaced whole, never merged."""
+    with runtime.db.session() as session:
+        endpoint = _endpoint(session, endpoint_id)
+        for name in change.model_fields_set & {"url", "events", "status"}:
+            value = getattr(change, name)
+            if value is None and name != "events":
+                continue
+            setattr(endpoint, name, value)
+    return endpoint
+
+
+def _delete(runtime: Runtime, endpoint_id: str) -> None:
+    with runtime.db.session() as session:
+        session.delete(_endpoint(session, endpoint_id))
+
+
+def _all_endpoints(runtime: Runtime, start: int = 0, limit: int | None = None) -> list[WebhookEndpoint]:
+    query = select(WebhookEndpoint).order_by(WebhookEndpoint.created_at.desc(), WebhookEndpoint.id)
+    with runtime.db.session() as session:
+        return list(session.scalars(query.offset(start).limit(limit)))
+
+
+def _page(items: list, start: int, limit: int) -> dict:
+    """A v3 page from up to limit + 1 fetched items (the extra one only says that more exist)."""
+    more = len(items) > limit
+    return envelopes.v3_page(items[:limit], more, str(start + limit) if more else None)
+
+
+# --- v1 --------------------------------------------------------------------------------------------------
+
+@router.post("/v1/webhook/endpoint.add", summary="Register a webhook endpoint (v1); no `events` means all")
+async def add_v1(request: Request, key_id: Key) -> dict:
+    endpoint = _create(_runtime(request), parse(EndpointCreate, await _json(request)))
+    return envelopes.v1(_view(endpoint, show_secret=True))
+
+
+@router.get("/v1/webhook/endpoint.list", summary="List webhook endpoints (v1 includes each secret)")
+def list_v1(request: Request, key_id: Key) -> dict:
+    return envelopes.v1([_view(endpoint, show_secret=True) for endpoint in _all_endpoints(_runtime(request))])
+
+
+@router.api_route("/v1/webhook/endpoint.update", methods=["PATCH", "POST"],
+                  summary="Change a webhook endpoint's url, events or status (enabled/disabled)")
+async def update_v1(request: Request, key_id: Key) -> dict:
+    change = parse(V1EndpointChange, await _json(request))
+    endpoint = _update(_runtime(request), change.endpoint_id, change)
+    return envelopes.v1(_view(endpoint, show_secret=True))
+
+
+@router.delete("/v1/webhook/endpoint.delete", summary="Delete a webhook endpoint (v1, `?endpoint_id=`)")
+def delete_v1(request: Request, key_id: Key, endpoint_id: str) -> dict:
+    _delete(_runtime(request), endpoint_id)
+    return envelopes.v1({"endpoint_id": endpoint_id})
+
+
+@router.delete("/v1/webhook/endpoint.delete/{endpoint_id}", summary="Delete a webhook endpoint (v1, id in path)")
+def delete_v1_path(request: Request, key_id: Key, endpoint_id: str) -> dict:
+    return delete_v1(request, key_id, endpoint_id)
+
+
+@router.get("/v1/webhook/webhook.list", summary="The event types an endpoint can subscribe to (v1)")
+def event_types_v1(request: Request, key_id: Key) -> dict:
+    return envelopes.v1(list(EVENT_TYPES))
+
+
+# --- v3 --------------------------------------------------------------------------------------------------
+
+@router.post("/v3/webhooks/endpoints", summary="Register a webhook endpoint; the secret is shown only here")
+async def create_v3(request: Request, key_id: Key) -> dict:
+    endpoint = _create(_runtime(request), parse(EndpointCreate, await _json(request)))
+    return envelopes.v3(_view(endpoint, show_secret=True))
+
+
+@router.get("/v3/webhooks/endpoints", summary="List webhook endpoints, newest first (secrets are null)")
+def list_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None = None) -> dict:
+    start = _offset(token)
+    endpoints = _all_endpoints(_runtime(request), start, limit + 1)
+    return _page([_view(endpoint, show_secret=False) for endpoint in endpoints], start, limit)
+
+
+@router.patch("/v3/webhooks/endpoints/{endpoint_id}", summary="Change an endpoint's url or events (events replaced)")
+async def update_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
+    endpoint = _update(_runtime(request), endpoint_id, parse(EndpointChange, await _json(request)))
+    return envelopes.v3(_view(endpoint, show_secret=False))
+
+
+@router.delete("/v3/webhooks/endpoints/{endpoint_id}", summary="Delete a webhook endpoint")
+def delete_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
+    _delete(_runtime(request), endpoint_id)
+    return envelopes.v3({"endpoint_id": endpoint_id})
+
+
+@router.post("/v3/webhooks/endpoints/{endpoint_id}/rotate-secret",
+             summary="Replace an endpoint's signing secret; the old one stops working at once")
+def rotate_secret_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
+    with _runtime(request).db.session() as session:
+        endpoint = _endpoint(session, endpoint_id)
+        endpoint.secret = _new_secret()
+    return envelopes.v3({"endpoint_id": endpoint.id, "secret": endpoint.secret})
+
+
+@router.get("/v3/webhooks/event-types", summary="The event types an endpoint can subscribe to, described")
+def event_types_v3(request: Request, key_id: Key) -> dict:
+    return envelopes.v3_page([{"event_type": name, "description": text} for name, text in EVENT_TYPES.items()])
+
+
+def _event_ids(event_type: str | None, entity_id: str | None) -> Select:
+    """Each event once (it has one row per receiver), newest first."""
+    query = (select(WebhookEvent.event_id, func.max(WebhookEvent.created_at).label("created"))
+             .group_by(WebhookEvent.event_id))
+    if event_type:
+        query = query.where(WebhookEvent.event_type == event_type)
+    if entity_id:
+        query = query.where(WebhookEvent.entity_id == entity_id)
+    return query.order_by(func.max(WebhookEvent.created_at).desc(), WebhookEvent.event_id)
+
+
+def _history_item(rows: list[WebhookEvent]) -> dict:
+    """One event from its receivers' rows; every row carries the same body."""
+    first = rows[0]
+    return {"event_id": first.event_id, "event_type": first.event_type,
+            "event_data": json.loads(first.body).get("event_data", {}), "created_at": iso(first.created_at),
+            "deliveries": [{"endpoint_id": row.endpoint_id, "url": row.url, "status": row.status,
+                            "attempts": row.attempts} for row in rows]}
+
+
+@router.get("/v3/webhooks/events", summary="History of webhook events, newest first, with each receiver's delivery")
+def events_v3(request: Request, key_id: Key, event_type: str | None = None, entity_id: str | None = None,
+              limit: Limit = 20, token: str | None = None) -> dict:
+    if event_type and event_type not in EVENT_TYPES:
+        raise ServiceError("invalid_parameter", f"event_type is invalid: unknown event type {event_type!r}",
+                           param="event_type")
+    start = _offset(token)
+    with _runtime(request).db.session() as session:
+        event_ids = list(session.scalars(_event_ids(event_type, entity_id).offset(start).limit(limit + 1)))
+        rows = session.scalars(select(WebhookEvent).where(WebhookEvent.event_id.in_(event_ids))
+                               .order_by(WebhookEvent.created_at, WebhookEvent.id))
+        by_event: dict[str, list[WebhookEvent]] = {event_id: [] for event_id in event_ids}
+        for row in rows:
+            by_event[row.event_id].append(row)
+    return _page([_history_item(by_event[event_id]) for event_id in event_ids], start, limit)

@@ -1,0 +1,174 @@
+"""The voice catalogue: every voice the installed engines can speak, with ids that never change between runs.
+
+Piper models come first (the default, Joe, leads the list), then espeak-ng: one male voice per language it
+ships and a female one (espeak's "f2" variant) per language. An espeak voice's locales are the accents
+espeak has for that language (en-US, en-GB-x-rp, ...); voice_settings.locale picks among them.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import locale as system_locale
+import re
+from dataclasses import dataclass
+
+from avatarstudio.render.speech import espeak, piper
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A catalogue voice as the API lists it and the speech stage speaks it."""
+
+    voice_id: str
+    name: str
+    language: str
+    language_code: str
+    locale: str
+    gender: str
+    engine: str
+    engine_voice: str
+    support_pause: bool
+    emotion_support: bool
+    locales: tuple[str, ...]
+
+
+ESPEAK_FEMALE_VARIANT = "f2"
+ESPEAK_DEFAULT_ACCENT = {"en": "en-us"}
+"""Languages whose catalogue voice is not espeak's plain-language voice."""
+ESPEAK_LANGUAGE_NAMES = {"cmn": "Chinese (Mandarin)", "yue": "Chinese (Cantonese)"}
+"""Display names where espeak's own would be ambiguous once accents are folded into one voice."""
+ESPEAK_MAIN_LOCALES = {"cmn": "zh-CN", "yue": "zh-HK"}
+"""Catalogue locales for languages that the system locale table does not place."""
+ESPEAK_EXCLUDED = frozenset({"art/xex"})
+"""espeak's test language."""
+
+
+def voice_id_for(engine: str, engine_voice: str) -> str:
+    """32 hex characters derived from engine and engine voice only, so an id is the same on every machine."""
+    return hashlib.sha256(f"{engine}/{engine_voice}".encode()).hexdigest()[:32]
+
+
+@functools.cache
+def list_voices() -> list[Voice]:
+    """All catalogue voices, piper first (Joe, the default, leads), then espeak by language, male first."""
+    return [*_piper_voices(), *_espeak_voices()]
+
+
+def get_voice(voice_id: str) -> Voice | None:
+    """The catalogue voice with `voice_id`, or None."""
+    return _by_id().get(voice_id)
+
+
+@functools.cache
+def _by_id() -> dict[str, Voice]:
+    return {voice.voice_id: voice for voice in list_voices()}
+
+
+def _piper_voices() -> list[Voice]:
+    return [
+        Voice(
+            voice_id=voice_id_for("piper", model.engine_voice),
+            name=model.name,
+            language=model.language,
+            language_code=model.locale.split("-")[0],
+            locale=model.locale,
+            gender=model.gender,
+            engine="piper",
+            engine_voice=model.engine_voice,
+            support_pause=True,
+            emotion_support=True,
+            locales=(model.locale,),
+        )
+        for model in piper.MODELS
+    ]
+
+
+def _espeak_voices() -> list[Voice]:
+    groups: dict[str, list[espeak.EspeakVoice]] = {}
+    for voice in espeak.installed_voices():
+        if voice.identifier not in ESPEAK_EXCLUDED and voice.languages:
+            groups.setdefault(_base_code(voice.languages[0]), []).append(voice)
+    voices: list[Voice] = []
+    for code, members in sorted(groups.items(), key=lambda group: _display_name(*group)):
+        default = _default_member(code, members)
+        display = _display_name(code, members)
+        main_locale = _main_locale(code, default.languages[0])
+        locales = tuple(dict.fromkeys([main_locale, *(_bcp47(tag) for tag in _accent_tags(code, members))]))
+        for gender, suffix, label in (("male", "", ""), ("female", f"+{ESPEAK_FEMALE_VARIANT}", " female")):
+            engine_voice = default.identifier + suffix
+            voices.append(Voice(
+                voice_id=voice_id_for("espeak", engine_voice),
+                name=f"{_unbracketed(display)} (espeak{label})",
+                language=_without_qualifier(display),
+                language_code=code,
+                locale=main_locale,
+                gender=gender,
+                engine="espeak",
+                engine_voice=engine_voice,
+                support_pause=True,
+                emotion_support=True,
+                locales=locales,
+            ))
+    return voices
+
+
+def _display_name(code: str, members: list[espeak.EspeakVoice]) -> str:
+    """The language's name: espeak's, without the accent qualifier when the accents are folded together."""
+    if code in ESPEAK_LANGUAGE_NAMES:
+        return ESPEAK_LANGUAGE_NAMES[code]
+    name = _default_member(code, members).name
+    return _without_qualifier(name) if len(members) > 1 else name
+
+
+def _base_code(tag: str) -> str:
+    return tag.split("-")[0]
+
+
+def _default_member(code: str, members: list[espeak.EspeakVoice]) -> espeak.EspeakVoice:
+    wanted = ESPEAK_DEFAULT_ACCENT.get(code, code)
+    return next((voice for voice in members if voice.languages[0] == wanted), members[0])
+
+
+def _accent_tags(code: str, members: list[espeak.EspeakVoice]) -> list[str]:
+    """Each member's own tag, plus the regional tags it also answers to ("es-mx" for Latin American Spanish)."""
+    tags = [voice.languages[0] for voice in members]
+    tags += [tag for voice in members for tag in voice.languages[1:] if tag.startswith(f"{code}-")]
+    return tags
+
+
+def _main_locale(code: str, tag: str) -> str:
+    """The default voice's locale; for a tag without region, the usual region of the language (de -> de-DE)."""
+    if code in ESPEAK_MAIN_LOCALES:
+        return ESPEAK_MAIN_LOCALES[code]
+    if "-" in tag:
+        return _bcp47(tag)
+    region = re.match(r"[a-z]+_([A-Z]{2})\b", system_locale.normalize(code))
+    return f"{code}-{region.group(1)}" if region and region.group(1) != "XX" else code
+
+
+def _bcp47(tag: str) -> str:
+    """espeak's lower-case tag in BCP 47 casing: en-gb-x-rp -> en-GB-x-rp, cmn-latn-pinyin -> cmn-Latn-pinyin."""
+    parts = tag.split("-")
+    out = [parts[0]]
+    private = False
+    for part in parts[1:]:
+        private = private or part == "x"
+        if not private and len(part) == 2 and part.isalpha():
+            part = part.upper()
+        elif not private and len(part) == 4 and part.isalpha():
+            part = part.title()
+        out.append(part)
+    return "-".join(out)
+
+
+def _without_qualifier(name: str) -> str:
+    return re.sub(r"\s*\(.*\)\s*$", "", name).strip()
+
+
+def _unbracketed(name: str) -> str:
+    """"Armenian (East Armenia)" -> "Armenian, East Armenia", so the engine can follow in brackets."""
+    return re.sub(r"\s*\((.*)\)\s*$", r", \1", name).strip()
+
+
+DEFAULT_VOICE_ID = voice_id_for("piper", piper.MODELS[0].engine_voice)
+"""Joe, the piper voice."""

@@ -1,0 +1,182 @@
+"""avatarstudio serve | worker | render | keys."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from avatarstudio import keys
+from avatarstudio.config import ConfigError, Settings, load_settings
+from avatarstudio.errors import RenderError, ServiceError
+
+RENDER_APIS = ("v1-webm", "v2-videos", "v3-videos", "v2-generate")
+log = logging.getLogger("avatarstudio")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.data_dir, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8000))
+
+
+def _supervise_workers(args: argparse.Namespace, count: int, stop: threading.Event) -> list[subprocess.Popen]:
+    """Worker processes beside the API, restarted if one dies (its video is retried by the reaper)."""
+    command = [sys.executable, "-m", "avatarstudio.cli", "worker"]
+    if args.data_dir:
+        command += ["--data-dir", str(args.data_dir)]
+    workers = [subprocess.Popen(command) for _ in range(count)]
+
+    def watch() -> None:
+        while not stop.wait(1.0):
+            for index, process in enumerate(workers):
+                if process.poll() is not None:
+                    log.warning("worker %d exited with %s; starting another", process.pid, process.returncode)
+                    workers[index] = subprocess.Popen(command)
+
+    threading.Thread(target=watch, daemon=True, name="worker-supervisor").start()
+    return workers
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from avatarstudio.api.app import create_app
+    from avatarstudio.jobs.reaper import start_reaper
+    from avatarstudio.runtime import open_runtime
+
+    runtime = open_runtime(_settings(args))
+    settings = runtime.settings
+    print(f"avatarstudio is listening on {settings.public_base_url}", flush=True)
+    if settings.env_api_key:
+        print("API key: the one in AVATARSTUDIO_API_KEY", flush=True)
+    elif not keys.has_active_keys(runtime.db):
+        _, plaintext = keys.create_key(runtime.db, "first key")
+        print(f"API key (shown once; store it): {plaintext}", flush=True)
+    else:
+        print("API keys: existing ones ('avatarstudio keys create' makes another)", flush=True)
+    print(f"Try: curl -H 'X-Api-Key: <key>' {settings.public_base_url}/v2/avatars", flush=True)
+    stop = threading.Event()
+    workers = _supervise_workers(args, args.workers, stop)
+    start_reaper(runtime, stop)
+    try:
+        uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level="warning")
+    finally:
+        stop.set()
+        for process in workers:
+            process.terminate()
+        for process in workers:
+            process.wait(timeout=10)
+    return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    from avatarstudio.jobs.reaper import start_reaper
+    from avatarstudio.runtime import open_runtime
+
+    runtime = open_runtime(_settings(args))
+    stop = threading.Event()
+    start_reaper(runtime, stop)
+    consumer = runtime.queue.huey.create_consumer(workers=args.threads, worker_type="thread", periodic=False,
+                                                  initial_delay=0.05, backoff=1.15, max_delay=0.5)
+    consumer.run()
+    stop.set()
+    return 0
+
+
+def render(args: argparse.Namespace) -> int:
+    """One request rendered in this process, no server: same validation, same pipeline, files in OUT_DIR."""
+    from avatarstudio import translate
+    from avatarstudio.jobs.render_job import resolver
+    from avatarstudio.render import pipeline
+    from avatarstudio.runtime import open_runtime
+    from avatarstudio.store.assets import DbLookup
+    from avatarstudio.wire import v1, v2, v3
+    from avatarstudio.wire.common import parse
+
+    body = json.loads(Path(args.body).read_text())
+    runtime = open_runtime(_settings(args))
+    lookup = DbLookup(runtime, keys.ENV_KEY_ID)
+    if args.api == "v1-webm":
+        job = translate.webm(parse(v1.WebmRequest, body), lookup)
+    elif args.api == "v2-videos":
+        job = translate.avatar_iv(parse(v2.AvatarIVRequest, body), lookup)
+    elif args.api == "v3-videos":
+        job = translate.v3_video(parse(v3.create_video_model(body), body), lookup)
+    else:
+        job = translate.studio(parse(v2.GenerateRequest, body), lookup)
+    out = Path(args.output)
+    started = time.monotonic()
+
+    def report(done: float) -> None:
+        print(f"\rrendering {done * 100:5.1f} %", end="", file=sys.stderr, flush=True)
+
+    rendered = pipeline.render(job.spec, out, resolver(runtime, out), progress=report,
+                               max_seconds=runtime.settings.max_video_seconds)
+    print(f"\nrendered {rendered.duration:.2f} s of video in {time.monotonic() - started:.2f} s", file=sys.stderr)
+    for path in (rendered.video, rendered.thumbnail, rendered.gif, rendered.srt, rendered.vtt, rendered.ass):
+        print(path)
+    for note in rendered.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+def keys_command(args: argparse.Namespace) -> int:
+    from avatarstudio.store.db import Database
+
+    db = Database(_settings(args).database_url)
+    if args.action == "create":
+        record, plaintext = keys.create_key(db, args.name or "")
+        print(f"{record.id} {plaintext}")
+    elif args.action == "list":
+        for record in keys.list_keys(db):
+            state = "revoked" if record.revoked_at else "active"
+            print(f"{record.id} {record.prefix}... {state} {record.name}")
+    else:
+        if not keys.revoke_key(db, args.key):
+            print(f"no active key {args.key}", file=sys.stderr)
+            return 1
+        print(f"revoked {args.key}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="avatarstudio", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    serve_cmd = commands.add_parser("serve", help="the API with its embedded worker")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--workers", type=int, default=1, help="worker processes to start beside the API")
+    worker_cmd = commands.add_parser("worker", help="a worker on the same queue")
+    worker_cmd.add_argument("--threads", type=int, default=1)
+    render_cmd = commands.add_parser("render", help="render one request body without a server")
+    render_cmd.add_argument("body")
+    render_cmd.add_argument("--api", choices=RENDER_APIS, required=True)
+    render_cmd.add_argument("-o", "--output", required=True)
+    keys_cmd = commands.add_parser("keys", help="create, list or revoke API keys")
+    keys_cmd.add_argument("action", choices=("create", "list", "revoke"))
+    keys_cmd.add_argument("key", nargs="?", help="the key id or prefix to revoke")
+    keys_cmd.add_argument("--name")
+    for command in (serve_cmd, worker_cmd, render_cmd, keys_cmd):
+        command.add_argument("--data-dir", default=None, help="where the database, queue and files live")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    handlers = {"serve": serve, "worker": worker, "render": render, "keys": keys_command}
+    try:
+        return handlers[args.command](args)
+    except ConfigError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    except (ServiceError, RenderError) as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Settings: environment variables and CLI flags over embedded defaults, read once at the edge.
+
+Nothing below this module reads the environment; a wrong value fails at start-up with a message naming the
+variable to change.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """A setting has a value the service cannot start with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    queue_url: str
+    storage_url: str
+    public_base_url: str
+    signing_secret: str
+    env_api_key: str | None = None
+    url_ttl_seconds: int = 7 * 24 * 3600
+    concurrency_per_key: int = 4
+    render_attempts: int = 2
+    heartbeat_seconds: float = 2.0
+    stale_after_seconds: float = 15.0
+    webhook_attempts: int = 5
+    webhook_backoff_seconds: float = 2.0
+    webhook_timeout_seconds: float = 10.0
+    allow_private_urls: bool = False
+    fetch_max_bytes: int = 100 * 1024 * 1024
+    fetch_timeout_seconds: float = 30.0
+    max_video_seconds: float = 3600.0
+
+    @property
+    def storage_dir(self) -> Path:
+        return Path(self.storage_url.removeprefix("file://"))
+
+
+def _env_number(name: str, default: float, kind: type = float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number") from None
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r} must be true or false")
+
+
+def _signing_secret(data_dir: Path) -> str:
+    """The secret that signs download links; kept in the data dir so links survive restarts."""
+    explicit = os.environ.get("AVATARSTUDIO_SIGNING_SECRET")
+    if explicit:
+        return explicit
+    path = data_dir / "signing.secret"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_settings(data_dir: str | Path | None = None, host: str = "127.0.0.1", port: int = 8000) -> Settings:
+    """Build settings from flags (data_dir, host, port) and the environment."""
+    root = Path(data_dir or os.environ.get("AVATARSTUDIO_DATA_DIR") or "data").resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    storage_url = os.environ.get("STORAGE_URL") or str(root / "files")
+    if "://" in storage_url and not storage_url.startswith("file://"):
+        raise ConfigError(f"STORAGE_URL={storage_url!r}: only local directories (or file://) are supported so far")
+    queue_url = os.environ.get("QUEUE_URL") or f"sqlite:///{root / 'queue.db'}"
+    if not queue_url.startswith(("sqlite:///", "redis://")):
+        raise ConfigError(f"QUEUE_URL={queue_url!r} must start with sqlite:/// or redis://")
+    public = os.environ.get("PUBLIC_BASE_URL") or f"http://{host}:{port}"
+    return Settings(
+        data_dir=root,
+        database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{root / 'avatarstudio.db'}",
+        queue_url=queue_url,
+        storage_url=storage_url,
+        public_base_url=public.rstrip("/"),
+        signing_secret=_signing_secret(root),
+        env_api_key=os.environ.get("AVATARSTUDIO_API_KEY") or None,
+        url_ttl_seconds=int(_env_number("AVATARSTUDIO_URL_TTL", 7 * 24 * 3600, int)),
+        concurrency_per_key=int(_env_number("AVATARSTUDIO_CONCURRENCY_PER_KEY", 4, int)),
+        render_attempts=int(_env_number("AVATARSTUDIO_RENDER_ATTEMPTS", 2, int)),
+        heartbeat_seconds=_env_number("AVATARSTUDIO_HEARTBEAT_SECONDS", 2.0),
+        stale_after_seconds=_env_number("AVATARSTUDIO_STALE_AFTER_SECONDS", 15.0),
+        webhook_attempts=int(_env_number("AVATARSTUDIO_WEBHOOK_ATTEMPTS", 5, int)),
+        webhook_backoff_seconds=_env_number("AVATARSTUDIO_WEBHOOK_BACKOFF_SECONDS", 2.0),
+        allow_private_urls=_env_flag("AVATARSTUDIO_ALLOW_PRIVATE_URLS", False),
+    )
+
+
+def with_public_base_url(settings: Settings, url: str) -> Settings:
+    return replace(settings, public_base_url=url.rstrip("/"))

@@ -1,0 +1,49 @@
+"""Notices videos whose worker died: a processing video without a recent heartbeat is retried, or failed
+with a reason once its attempts are used up. No video stays in processing."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from avatarstudio.jobs import announce, states
+from avatarstudio.store.models import Video
+
+if TYPE_CHECKING:
+    from avatarstudio.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def sweep(runtime: Runtime) -> list[str]:
+    """One pass; returns the ids it acted on."""
+    settings = runtime.settings
+    cutoff = time.time() - settings.stale_after_seconds
+    with runtime.db.session() as session:
+        stale = [(video.id, video.attempts) for video in session.scalars(
+            select(Video).where(Video.status == "processing", Video.heartbeat_at < cutoff))]
+    for video_id, attempts in stale:
+        if attempts < settings.render_attempts and states.requeue(runtime.db, video_id):
+            log.warning("video %s lost its worker; retrying (attempt %d)", video_id, attempts + 1)
+            runtime.queue.render(video_id)
+        elif states.fail(runtime.db, video_id, "worker_lost",
+                         f"The worker rendering this video stopped responding {attempts} time(s); giving up",
+                         from_status=("processing",)):
+            announce.video_finished(runtime, video_id, runtime.queue.deliver)
+    return [video_id for video_id, _ in stale]
+
+
+def start_reaper(runtime: Runtime, stop: threading.Event) -> threading.Thread:
+    def loop() -> None:
+        while not stop.wait(max(1.0, runtime.settings.stale_after_seconds / 3)):
+            try:
+                sweep(runtime)
+            except Exception:  # noqa: BLE001 - the reaper must outlive a passing database error
+                log.exception("reaper sweep failed")
+
+    thread = threading.Thread(target=loop, daemon=True, name="reaper")
+    thread.start()
+    return thread

@@ -1,0 +1,92 @@
+"""Running one render: claim the video, keep its heartbeat, render, store the files, announce the outcome."""
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from avatarstudio import spec
+from avatarstudio.errors import RenderError
+from avatarstudio.fetch import fetch
+from avatarstudio.jobs import announce, states
+from avatarstudio.render import pipeline
+from avatarstudio.store.models import Asset, Video
+
+if TYPE_CHECKING:
+    from avatarstudio.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class _Heartbeat(threading.Thread):
+    """Proves the worker is alive while it renders; the reaper retries videos whose heartbeat stops."""
+
+    def __init__(self, runtime: Runtime, video_id: str):
+        super().__init__(daemon=True, name=f"heartbeat-{video_id}")
+        self.runtime, self.video_id = runtime, video_id
+        self.progress = 0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.runtime.settings.heartbeat_seconds):
+            states.beat(self.runtime.db, self.video_id, self.progress)
+
+
+def resolver(runtime: Runtime, workdir: Path) -> pipeline.MediaResolver:
+    settings = runtime.settings
+
+    def resolve(ref: spec.MediaRef, kind: str) -> Path:
+        if ref.kind == "asset":
+            with runtime.db.session() as session:
+                asset = session.get(Asset, ref.value)
+                key = asset.blob_key if asset is not None else None
+            if key is None or not runtime.blobs.exists(key):
+                raise RenderError("download_failed", f"Asset {ref.value} no longer exists")
+            return runtime.blobs.local_path(key)
+        destination = workdir / f"download-{abs(hash(ref.value))}"
+        return fetch(ref.value, destination, allow_private=settings.allow_private_urls,
+                     max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout_seconds)
+
+    return resolve
+
+
+def store_outputs(runtime: Runtime, video_id: str, rendered: pipeline.Rendered) -> dict[str, str]:
+    files = {"video": rendered.video, "thumbnail": rendered.thumbnail, "gif": rendered.gif, "srt": rendered.srt,
+             "vtt": rendered.vtt, "ass": rendered.ass}
+    keys = {}
+    for role, path in files.items():
+        key = f"videos/{video_id}/{path.name}"
+        runtime.blobs.put_file(key, path)
+        keys[role] = key
+    return keys
+
+
+def run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
+    if not states.start(runtime.db, video_id):
+        return
+    with runtime.db.session() as session:
+        video_spec = spec.from_dict(session.get(Video, video_id).spec)
+    workdir = runtime.settings.data_dir / "work" / video_id
+    heartbeat = _Heartbeat(runtime, video_id)
+    heartbeat.start()
+    try:
+        rendered = pipeline.render(video_spec, workdir, resolver(runtime, workdir),
+                                   progress=lambda done: setattr(heartbeat, "progress", int(done * 100)),
+                                   max_seconds=runtime.settings.max_video_seconds)
+        keys = store_outputs(runtime, video_id, rendered)
+        heartbeat.stopped.set()
+        states.complete(runtime.db, video_id, rendered.duration, keys, rendered.notes)
+    except RenderError as error:
+        heartbeat.stopped.set()
+        message = error.message if not error.detail else f"{error.message}: {error.detail}"
+        states.fail(runtime.db, video_id, error.code, message)
+    except Exception as error:  # noqa: BLE001 - any crash must still end the job as failed, with its reason
+        heartbeat.stopped.set()
+        log.exception("render of %s crashed", video_id)
+        states.fail(runtime.db, video_id, "render_failed", f"{type(error).__name__}: {error}")
+    finally:
+        heartbeat.stopped.set()
+        shutil.rmtree(workdir, ignore_errors=True)
+    announce.video_finished(runtime, video_id, deliver)

@@ -1,0 +1,99 @@
+"""Webhook events: who receives an event, its exact body and signature, and delivery with retries.
+
+Registered endpoints get only the events they subscribed to (none listed = all) and a signature; a request's
+own callback_url gets every event of its video, unsigned, as HeyGen documents.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from datetime import datetime, timezone
+
+import httpx
+from sqlalchemy import select
+
+from avatarstudio.store.db import Database
+from avatarstudio.store.models import WebhookAttempt, WebhookEndpoint, WebhookEvent, new_id
+
+EVENT_TYPES = {
+    "avatar_video.success": "A video finished rendering.",
+    "avatar_video.fail": "A video could not be rendered; event_data.msg says why.",
+    "avatar_video_gif.success": "A video's GIF preview is ready.",
+    "avatar_video_gif.fail": "A video's GIF preview could not be made.",
+    "avatar_video_caption.success": "A video's captioned copy and caption files are ready.",
+    "avatar_video_caption.fail": "A video's captions could not be made.",
+    "batch.finished": "Every video of a batch reached a final state.",
+}
+
+
+def sign(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def emit(db: Database, event_type: str, event_data: dict, entity_id: str | None,
+         callback_url: str | None) -> list[str]:
+    """Record one event for each receiver; returns the delivery ids to enqueue."""
+    event_id = new_id()
+    created = time.time()
+    payload = {"event_type": event_type, "event": event_type, "event_id": event_id, "created_at": iso(created),
+               "event_data": event_data}
+    body = json.dumps(payload, separators=(",", ":"))
+    deliveries: list[str] = []
+    with db.session() as session:
+        receivers: list[tuple[str | None, str]] = [
+            (endpoint.id, endpoint.url)
+            for endpoint in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.status == "enabled"))
+            if not endpoint.events or event_type in endpoint.events
+        ]
+        if callback_url:
+            receivers.append((None, callback_url))
+        for endpoint_id, url in receivers:
+            delivery = WebhookEvent(id=new_id(), event_id=event_id, event_type=event_type, entity_id=entity_id,
+                                    endpoint_id=endpoint_id, url=url, body=body, created_at=created)
+            session.add(delivery)
+            deliveries.append(delivery.id)
+    return deliveries
+
+
+def deliver(db: Database, delivery_id: str, timeout: float) -> bool | None:
+    """One attempt. True: delivered; False: failed, worth retrying; None: nothing to do."""
+    with db.session() as session:
+        delivery = session.get(WebhookEvent, delivery_id)
+        if delivery is None or delivery.status != "pending":
+            return None
+        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id) if delivery.endpoint_id else None
+        url, body, event_id = delivery.url, delivery.body.encode(), delivery.event_id
+        secret = endpoint.secret if endpoint is not None else None
+    headers = {"Content-Type": "application/json", "User-Agent": "avatarstudio-webhooks"}
+    if secret is not None:
+        signature = sign(secret, body)
+        headers.update({"Signature": signature, "Heygen-Signature": signature,
+                        "Heygen-Timestamp": str(int(time.time())), "Heygen-Event-Id": event_id})
+    status_code, error = None, None
+    try:
+        response = httpx.post(url, content=body, headers=headers, timeout=timeout)
+        status_code = response.status_code
+        ok = 200 <= status_code < 300
+        if not ok:
+            error = f"HTTP {status_code}"
+    except httpx.HTTPError as failure:
+        ok, error = False, f"{type(failure).__name__}: {failure}"
+    with db.session() as session:
+        delivery = session.get(WebhookEvent, delivery_id)
+        delivery.attempts += 1
+        session.add(WebhookAttempt(event_id=delivery_id, number=delivery.attempts, status_code=status_code,
+                                   error=error))
+        if ok:
+            delivery.status = "delivered"
+    return ok
+
+
+def give_up(db: Database, delivery_id: str) -> None:
+    with db.session() as session:
+        session.get(WebhookEvent, delivery_id).status = "failed"

@@ -1,0 +1,197 @@
+"""spec -> files. Runs the stages in order, streams frames into the encoder, and reports progress.
+
+speech (per scene) -> motion -> avatar frames -> composition -> encoding -> side files (thumbnail, GIF,
+subtitles). Only one frame exists at a time, so memory does not grow with the video's length.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from avatarstudio import spec
+from avatarstudio.catalog import avatars, voices
+from avatarstudio.errors import RenderError
+from avatarstudio.render import encode, speech
+from avatarstudio.render.avatars import AvatarEngine, builtin_engine, photo_engine
+from avatarstudio.render.compose.background import background_canvas
+from avatarstudio.render.compose.placement import Placement, composite, place
+from avatarstudio.render.compose.text import draw_text
+from avatarstudio.render.motion import face_params
+from avatarstudio.render.vocabulary import Frame, SpeechTrack, Timed
+
+MediaResolver = Callable[[spec.MediaRef, str], Path]
+"""(reference, expected kind 'image'|'audio'|'video') -> a local file with its bytes."""
+
+Progress = Callable[[float], None]
+"""Called with the fraction done, 0..1."""
+
+SPEECH_SHARE = 0.1
+FRAMES_SHARE = 0.85
+
+
+@dataclass
+class Rendered:
+    video: Path
+    thumbnail: Path
+    gif: Path
+    srt: Path
+    vtt: Path
+    ass: Path
+    duration: float
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Scene:
+    """A scene made ready to draw: its speech, frame count and static layers."""
+
+    source: spec.Scene
+    track: SpeechTrack
+    n_frames: int
+
+
+def _speak(scene: spec.Scene, resolve: MediaResolver) -> SpeechTrack:
+    said = scene.speech
+    try:
+        if isinstance(said, spec.TextSpeech):
+            voice = voices.get_voice(said.voice_id)
+            if voice is None:
+                raise RenderError("render_failed", f"Voice {said.voice_id} not found")
+            settings = speech.VoiceSettings(said.speed, said.pitch, said.locale, said.emotion)
+            return speech.synthesize(said.text, voice, settings)
+        if isinstance(said, spec.Silence):
+            return speech.silence(said.seconds)
+        return speech.load_audio(resolve(said.audio, "audio"))
+    except speech.SpeechError as error:
+        code = "unsupported_locale" if error.code == "UNSUPPORTED_LOCALE" else "invalid_audio"
+        raise RenderError(code, error.message, detail=error.code) from None
+
+
+def _fit_to_frames(track: SpeechTrack, fps: int) -> tuple[SpeechTrack, int]:
+    """Pad the scene's audio with silence to a whole number of frames so scenes cut cleanly on frame edges."""
+    n_frames = max(1, int(np.ceil(track.duration * fps - 1e-6)))
+    wanted = round(n_frames * track.sample_rate / fps)
+    samples = np.zeros(wanted, dtype=np.float32)
+    samples[: min(wanted, len(track.samples))] = track.samples[:wanted]
+    return SpeechTrack(samples, track.sample_rate, track.words, track.phonemes), n_frames
+
+
+def _shifted(items: list[Timed], offset: float) -> list[Timed]:
+    return [Timed(item.label, item.start + offset, item.end + offset) for item in items]
+
+
+def _load_image(path: Path) -> Frame:
+    try:
+        with Image.open(path) as image:
+            return np.asarray(image.convert("RGBA")).copy()
+    except (OSError, ValueError) as error:
+        raise RenderError("invalid_image", f"The image could not be decoded: {error}") from None
+
+
+def _background(scene: spec.Scene, width: int, height: int, resolve: MediaResolver, notes: list[str]) -> Frame:
+    bg = scene.background
+    if bg.kind == "transparent":
+        layer = background_canvas(width, height)
+    elif bg.kind == "image" and bg.media is not None:
+        layer = background_canvas(width, height, image=_load_image(resolve(bg.media, "image")), fit=bg.fit)
+    elif bg.kind == "video" and bg.media is not None:
+        layer = background_canvas(width, height, image=_first_video_frame(resolve(bg.media, "video")), fit=bg.fit)
+        notes.append("video backgrounds are shown as their first frame (play_style is not applied yet)")
+    else:
+        layer = background_canvas(width, height, color=bg.color)
+    if scene.text is not None:
+        layer, note = draw_text(layer, scene.text)
+        if note:
+            notes.append(note)
+    return layer
+
+
+def _first_video_frame(path: Path) -> Frame:
+    import av
+
+    try:
+        with av.open(str(path)) as container:
+            for frame in container.decode(video=0):
+                return frame.to_ndarray(format="rgba")
+    except (av.error.FFmpegError, OSError) as error:
+        raise RenderError("render_failed", f"The background video could not be decoded: {error}") from None
+    raise RenderError("render_failed", "The background video has no frames")
+
+
+def _avatar(character: spec.Character, canvas: tuple[int, int],
+            resolve: MediaResolver) -> tuple[AvatarEngine, Placement]:
+    look = character.look
+    still = (avatars.look_image(look.avatar_id) if isinstance(look, spec.BuiltinLook)
+             else _load_image(resolve(look.image, "image")))
+    placement = place((still.shape[1], still.shape[0]), canvas, character.scale, character.offset_x,
+                      character.offset_y, character.style)
+    height = max(2, placement.height)
+    engine = builtin_engine(look.avatar_id, height) if isinstance(look, spec.BuiltinLook) else photo_engine(still, height)
+    return engine, placement
+
+
+def _scene_frames(scene: _Scene, output: spec.Output, resolve: MediaResolver, notes: list[str],
+                  seed: int) -> Iterator[Frame]:
+    layer = _background(scene.source, output.width, output.height, resolve, notes)
+    character = scene.source.character
+    if character is None:
+        for _ in range(scene.n_frames):
+            yield layer
+        return
+    engine, placement = _avatar(character, (output.width, output.height), resolve)
+    params = face_params(scene.track, output.fps, scene.n_frames, character.expressiveness, character.expression,
+                         seed=seed)
+    for frame_params in params:
+        yield composite(layer.copy(), engine.frame(frame_params), placement, character.style,
+                        character.circle_background)
+
+
+def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progress: Progress = lambda _: None,
+           max_seconds: float = 3600.0) -> Rendered:
+    """Render the whole video into `workdir`; RenderError names what went wrong."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    output = video.output
+    scenes: list[_Scene] = []
+    for index, scene in enumerate(video.scenes):
+        track, n_frames = _fit_to_frames(_speak(scene, resolve), output.fps)
+        scenes.append(_Scene(scene, track, n_frames))
+        progress(SPEECH_SHARE * (index + 1) / len(video.scenes))
+    total_frames = sum(scene.n_frames for scene in scenes)
+    duration = total_frames / output.fps
+    if duration > max_seconds:
+        raise RenderError("video_too_long", "Video is too long",
+                          detail=f"{duration:.1f} s is longer than the limit of {max_seconds:.0f} s")
+
+    samples = np.concatenate([scene.track.samples for scene in scenes])
+    words: list[Timed] = []
+    offset = 0.0
+    for scene in scenes:
+        words += _shifted(scene.track.words, offset)
+        offset += scene.n_frames / output.fps
+
+    notes: list[str] = []
+    files = Rendered(workdir / f"video.{output.container}", workdir / "thumbnail.jpg", workdir / "preview.gif",
+                     workdir / "captions.srt", workdir / "captions.vtt", workdir / "captions.ass", duration, notes)
+    target = encode.EncodeTarget(files.video, output.container, output.width, output.height, output.fps)
+    thumbnail: Frame | None = None
+    written = 0
+    with encode.VideoWriter(target, samples, scenes[0].track.sample_rate) as writer:
+        for index, scene in enumerate(scenes):
+            for frame in _scene_frames(scene, output, resolve, notes, seed=index):
+                writer.write(frame)
+                written += 1
+                if written == min(total_frames // 2, output.fps):
+                    thumbnail = frame
+                if written % output.fps == 0:
+                    progress(SPEECH_SHARE + FRAMES_SHARE * written / total_frames)
+    encode.write_thumbnail(thumbnail if thumbnail is not None else frame, files.thumbnail)
+    encode.write_gif_preview(files.video, files.gif)
+    files.srt.write_text(encode.captions_srt(words))
+    files.vtt.write_text(encode.captions_vtt(words))
+    files.ass.write_text(encode.captions_ass(words, output.width, output.height))
+    progress(1.0)
+    return files

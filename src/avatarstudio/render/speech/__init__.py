@@ -1,0 +1,11 @@
+"""The speech stage: text or uploaded audio to a SpeechTrack (24 kHz mono samples, word and phoneme timings).
+
+Engines (piper, espeak-ng) sit behind base.Engine; synthesize() picks one from the catalogue voice.
+"""
+from avatarstudio.render.speech.audio_input import load_audio
+from avatarstudio.render.speech.errors import SpeechError
+from avatarstudio.render.speech.settings import VoiceSettings
+from avatarstudio.render.speech.synthesize import synthesize
+from avatarstudio.render.speech.track import SAMPLE_RATE, silence
+
+__all__ = ["SAMPLE_RATE", "SpeechError", "VoiceSettings", "load_audio", "silence", "synthesize"]

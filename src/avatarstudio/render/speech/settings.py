@@ -1,0 +1,70 @@
+"""Voice settings as the API receives them, and the prosody an engine is asked to produce.
+
+Mappings (the same for every engine):
+- speed 0.5..1.5 multiplies the speaking rate; durations and timings scale by 1/speed.
+- pitch -50..+50 shifts pitch by pitch/10 semitones (+20 -> +2 semitones, f0 x1.122) without changing duration.
+- emotion picks a preset from EMOTIONS. A preset multiplies the rate, adds semitones, adds gain in dB to the
+  loudness target, and scales intonation (the width of the pitch contour; espeak only, piper keeps its own).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from avatarstudio.render.speech.errors import SpeechError
+
+SPEED_RANGE = (0.5, 1.5)
+PITCH_RANGE = (-50.0, 50.0)
+SEMITONES_PER_PITCH_UNIT = 0.1
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """HeyGen's voice settings. Out-of-range values raise SpeechError("INVALID_VOICE_SETTINGS") here, once."""
+
+    speed: float = 1.0
+    pitch: float = 0.0
+    locale: str | None = None
+    emotion: str | None = None
+
+    def __post_init__(self) -> None:
+        if not SPEED_RANGE[0] <= self.speed <= SPEED_RANGE[1]:
+            raise SpeechError("INVALID_VOICE_SETTINGS", f"speed must be between {SPEED_RANGE[0]} and "
+                              f"{SPEED_RANGE[1]}, got {self.speed}")
+        if not PITCH_RANGE[0] <= self.pitch <= PITCH_RANGE[1]:
+            raise SpeechError("INVALID_VOICE_SETTINGS", f"pitch must be between {PITCH_RANGE[0]:g} and "
+                              f"{PITCH_RANGE[1]:g}, got {self.pitch}")
+
+
+@dataclass(frozen=True)
+class Prosody:
+    """What an engine is asked to do: rate multiplier, pitch shift in semitones, gain in dB, intonation width."""
+
+    rate: float = 1.0
+    semitones: float = 0.0
+    gain_db: float = 0.0
+    intonation: float = 1.0
+
+
+EMOTIONS: dict[str, Prosody] = {
+    "excited": Prosody(rate=1.12, semitones=1.5, gain_db=2.0, intonation=1.5),
+    "friendly": Prosody(rate=1.03, semitones=0.8, gain_db=0.0, intonation=1.2),
+    "serious": Prosody(rate=0.94, semitones=-1.0, gain_db=0.0, intonation=0.7),
+    "soothing": Prosody(rate=0.88, semitones=-0.8, gain_db=-3.0, intonation=0.8),
+    "broadcaster": Prosody(rate=1.0, semitones=-0.5, gain_db=1.0, intonation=1.1),
+}
+
+
+def prosody_for(settings: VoiceSettings) -> Prosody:
+    """Combine speed, pitch and the emotion preset. An unknown emotion raises SpeechError("UNSUPPORTED_EMOTION")."""
+    preset = Prosody()
+    if settings.emotion is not None:
+        preset = EMOTIONS.get(settings.emotion.strip().lower())
+        if preset is None:
+            names = ", ".join(name.capitalize() for name in EMOTIONS)
+            raise SpeechError("UNSUPPORTED_EMOTION", f"emotion {settings.emotion!r} is not one of {names}")
+    return Prosody(
+        rate=settings.speed * preset.rate,
+        semitones=settings.pitch * SEMITONES_PER_PITCH_UNIT + preset.semitones,
+        gain_db=preset.gain_db,
+        intonation=preset.intonation,
+    )

@@ -1,0 +1,36 @@
+"""The service's long-lived parts, built once per process from Settings: database, blob store, job queue."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from avatarstudio.config import Settings
+from avatarstudio.store.blobs import BlobStore, LocalBlobStore
+from avatarstudio.store.db import Database
+from avatarstudio.store.signing import signed_url
+
+if TYPE_CHECKING:
+    from avatarstudio.jobs.tasks import JobQueue
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    blobs: BlobStore
+    queue: JobQueue = field(init=False)
+
+    def url_for(self, key: str | None) -> str | None:
+        """A fresh signed download link for a stored file (None for a file that does not exist)."""
+        if not key:
+            return None
+        return signed_url(self.settings.public_base_url, self.settings.signing_secret, key,
+                          self.settings.url_ttl_seconds)
+
+
+def open_runtime(settings: Settings) -> Runtime:
+    from avatarstudio.jobs.tasks import JobQueue
+
+    runtime = Runtime(settings, Database(settings.database_url), LocalBlobStore(settings.storage_dir))
+    runtime.queue = JobQueue(runtime)
+    return runtime

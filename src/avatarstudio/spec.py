@@ -1,0 +1,170 @@
+"""The internal, engine-agnostic description of one video.
+
+Every create endpoint is translated into a `VideoSpec`; the renderer reads nothing else. It knows no HTTP and no
+HeyGen envelope, so a field only matters to the video if it survives into this module.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """A file the render needs: an uploaded asset (by id) or a remote URL, fetched under the safety rules."""
+
+    kind: Literal["asset", "url"]
+    value: str
+
+
+@dataclass(frozen=True)
+class TextSpeech:
+    text: str
+    voice_id: str
+    speed: float = 1.0
+    pitch: float = 0.0
+    locale: str | None = None
+    emotion: str | None = None
+
+
+@dataclass(frozen=True)
+class AudioSpeech:
+    audio: MediaRef
+
+
+@dataclass(frozen=True)
+class Silence:
+    seconds: float
+
+
+Speech = TextSpeech | AudioSpeech | Silence
+
+
+@dataclass(frozen=True)
+class BuiltinLook:
+    """One of the catalogue's own avatars (see catalog/avatars.py)."""
+
+    avatar_id: str
+
+
+@dataclass(frozen=True)
+class PhotoLook:
+    """A user's photo, animated as a talking photo."""
+
+    image: MediaRef
+
+
+Look = BuiltinLook | PhotoLook
+
+
+@dataclass(frozen=True)
+class Character:
+    look: Look
+    scale: float = 1.0
+    offset_x: float = 0.0
+    offset_y: float = 0.0
+    style: Literal["normal", "closeUp", "circle"] = "normal"
+    circle_background: str | None = None
+    matting: bool = False
+    expressiveness: Literal["low", "medium", "high"] = "low"
+    talking_style: Literal["stable", "expressive"] = "stable"
+    expression: Literal["default", "happy"] = "default"
+    motion_prompt: str | None = None
+    super_resolution: bool = False
+
+
+@dataclass(frozen=True)
+class Background:
+    kind: Literal["color", "image", "video", "transparent"] = "color"
+    color: str = "#FFFFFF"
+    media: MediaRef | None = None
+    play_style: Literal["freeze", "loop", "fit_to_scene", "once"] = "loop"
+    fit: Literal["crop", "cover", "contain", "none"] = "cover"
+
+
+@dataclass(frozen=True)
+class TextOverlay:
+    text: str
+    font_family: str | None = None
+    font_size: float = 48.0
+    bold: bool = False
+    color: str = "#FFFFFF"
+    x: float = 0.5
+    y: float = 0.9
+    align: Literal["left", "center", "right"] = "center"
+    line_height: float = 1.2
+    width: float | None = None
+
+
+@dataclass(frozen=True)
+class Scene:
+    character: Character | None
+    speech: Speech
+    background: Background = field(default_factory=Background)
+    text: TextOverlay | None = None
+
+
+@dataclass(frozen=True)
+class Output:
+    width: int
+    height: int
+    container: Literal["mp4", "webm"] = "mp4"
+    fps: int = 25
+    captions: bool = False
+
+
+@dataclass(frozen=True)
+class VideoSpec:
+    scenes: tuple[Scene, ...]
+    output: Output
+    title: str | None = None
+
+
+_UNION_TYPES = {cls.__name__: cls for cls in (TextSpeech, AudioSpeech, Silence, BuiltinLook, PhotoLook, MediaRef)}
+
+
+def to_dict(video: VideoSpec) -> dict:
+    """A JSON-ready form of the spec (job records store it); union members carry their class name."""
+    return _encode(video)
+
+
+def _encode(value):
+    if hasattr(value, "__dataclass_fields__"):
+        fields = {name: _encode(getattr(value, name)) for name in value.__dataclass_fields__}
+        if type(value).__name__ in _UNION_TYPES:
+            fields["_kind"] = type(value).__name__
+        return fields
+    if isinstance(value, tuple):
+        return [_encode(item) for item in value]
+    return value
+
+
+def from_dict(data: dict) -> VideoSpec:
+    scenes = tuple(
+        Scene(
+            character=_character(scene["character"]),
+            speech=_tagged(scene["speech"]),
+            background=Background(**{**scene["background"], "media": _media(scene["background"]["media"])}),
+            text=TextOverlay(**scene["text"]) if scene["text"] else None,
+        )
+        for scene in data["scenes"]
+    )
+    return VideoSpec(scenes, Output(**data["output"]), data.get("title"))
+
+
+def _media(data: dict | None) -> MediaRef | None:
+    return MediaRef(data["kind"], data["value"]) if data else None
+
+
+def _tagged(data: dict):
+    fields = {key: value for key, value in data.items() if key != "_kind"}
+    for key in ("audio", "image"):
+        if isinstance(fields.get(key), dict):
+            fields[key] = _media(fields[key])
+    return _UNION_TYPES[data["_kind"]](**fields)
+
+
+def _character(data: dict | None) -> Character | None:
+    if data is None:
+        return None
+    return Character(**{**data, "look": _tagged(data["look"])})

@@ -1,0 +1,61 @@
+"""Uploaded files: checked by content, stored as blobs, recorded as assets."""
+from __future__ import annotations
+
+import mimetypes
+
+from avatarstudio.errors import ServiceError
+from avatarstudio.runtime import Runtime
+from avatarstudio.store.models import Asset, new_id
+from avatarstudio.store.sniff import sniff
+
+MAX_BYTES = {"image": 50 * 1024 * 1024, "audio": 50 * 1024 * 1024, "video": 100 * 1024 * 1024}
+
+
+def save_asset(runtime: Runtime, key_id: str, data: bytes, name: str = "", talking_photo: bool = False,
+               folder_id: str | None = None, max_bytes: int | None = None) -> Asset:
+    if not data:
+        raise ServiceError("invalid_parameter", "file is invalid: the upload is empty", param="file")
+    found = sniff(data)
+    if found is None:
+        raise ServiceError("unsupported_media_type", "file is invalid: not a supported image, audio or video "
+                           "file (JPEG, PNG, WebP, MP3, WAV, M4A, OGG, MP4, WebM)", param="file")
+    file_type, mime = found
+    limit = min(MAX_BYTES[file_type], max_bytes or MAX_BYTES[file_type])
+    if len(data) > limit:
+        raise ServiceError("payload_too_large", f"file is invalid: {file_type} files are limited to "
+                           f"{limit // (1024 * 1024)} MB", param="file")
+    if talking_photo and file_type != "image":
+        raise ServiceError("invalid_parameter", "file is invalid: a talking photo must be a JPEG or PNG image",
+                           param="file")
+    asset_id = new_id()
+    extension = mimetypes.guess_extension(mime) or ""
+    blob_key = f"assets/{asset_id}/file{extension}"
+    runtime.blobs.put_bytes(blob_key, data)
+    with runtime.db.session() as session:
+        asset = Asset(id=asset_id, key_id=key_id, name=name or f"{asset_id}{extension}", file_type=file_type,
+                      mime_type=mime, size_bytes=len(data), blob_key=blob_key, folder_id=folder_id,
+                      is_talking_photo=talking_photo)
+        session.add(asset)
+    return asset
+
+
+class DbLookup:
+    """translate.Lookup over the metadata store."""
+
+    def __init__(self, runtime: Runtime, key_id: str):
+        self.runtime, self.key_id = runtime, key_id
+
+    def asset_type(self, asset_id: str) -> str | None:
+        with self.runtime.db.session() as session:
+            asset = session.get(Asset, asset_id)
+            return asset.file_type if asset is not None else None
+
+    def save_inline_image(self, data_base64: str, media_type: str) -> str:
+        import base64
+        import binascii
+
+        try:
+            data = base64.b64decode(data_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ServiceError("invalid_parameter", "image.data is invalid: not base64", param="image.data") from None
+        return save_asset(self.runtime, self.key_id, data, name="inline-image").id

@@ -1,0 +1,70 @@
+"""Where output and uploaded files live, behind a narrow interface that an S3 backend can implement."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Protocol
+
+
+class BlobStore(Protocol):
+    def put_file(self, key: str, source: Path) -> None:
+        """Store a copy of `source` under `key`, replacing any earlier blob; atomic for readers."""
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        """Store `data` under `key`, replacing any earlier blob; atomic for readers."""
+
+    def local_path(self, key: str) -> Path:
+        """A readable local file with the blob's bytes (a download for remote stores). KeyError if absent."""
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete_prefix(self, prefix: str) -> None:
+        """Remove every blob whose key starts with `prefix` (a video's folder, an asset)."""
+
+
+class LocalBlobStore:
+    """Blobs as files under one directory. Keys are relative POSIX paths made by this service."""
+
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        path = (self.root / key).resolve()
+        # Keys reach us from signed URLs; a key that climbs out of the root must never be served.
+        if not path.is_relative_to(self.root) or path == self.root:
+            raise KeyError(key)
+        return path
+
+    def _atomic_write(self, key: str, write) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        write(tmp)
+        os.replace(tmp, path)
+
+    def put_file(self, key: str, source: Path) -> None:
+        self._atomic_write(key, lambda tmp: shutil.copyfile(source, tmp))
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        self._atomic_write(key, lambda tmp: tmp.write_bytes(data))
+
+    def local_path(self, key: str) -> Path:
+        path = self._path(key)
+        if not path.is_file():
+            raise KeyError(key)
+        return path
+
+    def exists(self, key: str) -> bool:
+        try:
+            return self._path(key).is_file()
+        except KeyError:
+            return False
+
+    def delete_prefix(self, prefix: str) -> None:
+        target = self._path(prefix.rstrip("/"))
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()

@@ -1,0 +1,143 @@
+"""Tables of the metadata store. SQLite by default; any SQLAlchemy URL (PostgreSQL) works unchanged."""
+from __future__ import annotations
+
+import time
+import uuid
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def new_id() -> str:
+    """HeyGen ids are 32 lowercase hex characters; ours look the same."""
+    return uuid.uuid4().hex
+
+
+def now() -> float:
+    return time.time()
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+    revoked_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Folder(Base):
+    __tablename__ = "folders"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(500))
+    project_type: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    parent_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    trashed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+
+
+class Batch(Base):
+    __tablename__ = "batches"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    key_id: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    total_items: Mapped[int] = mapped_column(Integer)
+    finished_notified: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+
+
+class Video(Base):
+    __tablename__ = "videos"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    key_id: Mapped[str] = mapped_column(String(32), index=True)
+    api: Mapped[str] = mapped_column(String(20))
+    spec: Mapped[dict] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    callback_id: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    folder_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    output_format: Mapped[str] = mapped_column(String(10), default="mp4")
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), nullable=True, index=True)
+    item_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+    started_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    completed_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    heartbeat_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    duration: Mapped[float | None] = mapped_column(Float, nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    notes: Mapped[list] = mapped_column(JSON, default=list)
+    files: Mapped[dict] = mapped_column(JSON, default=dict)
+    """Blob keys of the outputs by role: video, thumbnail, gif, srt, vtt, ass, captioned."""
+
+
+class Asset(Base):
+    __tablename__ = "assets"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    key_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(500), default="")
+    file_type: Mapped[str] = mapped_column(String(10))
+    mime_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    blob_key: Mapped[str] = mapped_column(String(200))
+    folder_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    is_talking_photo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+
+
+class WebhookEndpoint(Base):
+    __tablename__ = "webhook_endpoints"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    url: Mapped[str] = mapped_column(Text)
+    secret: Mapped[str] = mapped_column(String(100))
+    events: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="enabled")
+    entity_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+
+
+class WebhookEvent(Base):
+    """One event for one receiver (an endpoint or a callback_url). `event_id` names the event itself: every
+    receiver and every retry sees the same one."""
+
+    __tablename__ = "webhook_events"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(String(32), index=True)
+    event_type: Mapped[str] = mapped_column(String(100), index=True)
+    entity_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    endpoint_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    url: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+
+
+class WebhookAttempt(Base):
+    __tablename__ = "webhook_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("webhook_events.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    at: Mapped[float] = mapped_column(Float, default=now)
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class IdempotentRequest(Base):
+    __tablename__ = "idempotent_requests"
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(20), default="in_flight")
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    response_body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[float] = mapped_column(Float, default=now)

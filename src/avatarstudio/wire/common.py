@@ -1,0 +1,113 @@
+"""Pieces shared by every family's request models, and the one place pydantic errors become field-path messages."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from avatarstudio.errors import ServiceError, invalid
+
+HEX_COLOR = r"^#[0-9a-fA-F]{6}$"
+HexColor = Annotated[str, Field(pattern=HEX_COLOR)]
+MAX_SCRIPT = 5000
+Script = Annotated[str, Field(min_length=1, max_length=MAX_SCRIPT)]
+Speed = Annotated[float, Field(ge=0.5, le=1.5)]
+Pitch = Annotated[float, Field(ge=-50, le=50)]
+
+
+class Wire(BaseModel):
+    """Unknown fields are accepted and ignored: real clients send extra ones (the n8n node sends `test`)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class XY(Wire):
+    x: float = 0.0
+    y: float = 0.0
+
+
+class Dimension(Wire):
+    width: Annotated[int, Field(ge=2, le=3840)]
+    height: Annotated[int, Field(ge=2, le=3840)]
+
+    @model_validator(mode="after")
+    def _even_and_bounded(self) -> "Dimension":
+        if self.width % 2 or self.height % 2:
+            raise ValueError("width and height must be even numbers (H.264 and VP9 need even sizes)")
+        if min(self.width, self.height) > 2160:
+            raise ValueError("the largest supported output is 3840x2160 (or 2160x3840)")
+        return self
+
+
+class VoiceSettings(Wire):
+    """v2 /videos and v3 voice tuning."""
+
+    speed: Speed = 1.0
+    pitch: Pitch = 0.0
+    locale: str | None = None
+    volume: Annotated[float, Field(ge=0.0, le=1.0)] = 1.0
+
+
+class SimpleBackground(Wire):
+    """The v2 /videos and v3 background: a colour or an image by url or asset_id."""
+
+    type: Literal["color", "image"]
+    value: HexColor | None = None
+    url: str | None = None
+    asset_id: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "SimpleBackground":
+        if self.type == "color" and self.value is None:
+            raise ValueError("value (a hex colour) is required when type is 'color'")
+        if self.type == "image" and (self.url is None) == (self.asset_id is None):
+            raise ValueError("either url or asset_id needs to be provided")
+        return self
+
+
+def exactly_one(model: BaseModel, names: tuple[str, ...], what: str) -> None:
+    """The seeds' 'mutually exclusive, one required' rule, with their message style."""
+    given = [name for name in names if getattr(model, name) not in (None, "")]
+    if len(given) != 1:
+        raise ValueError(f"either {' or '.join(names)} needs to be provided" if not given
+                         else f"{' and '.join(given)} are mutually exclusive; provide only one {what}")
+
+
+def tag_of(default: str | None, key: str = "type", infer: Callable[[dict], str | None] | None = None):
+    """A discriminator that tolerates a missing tag (HeyGen defaults many `type` fields)."""
+
+    def pick(value: Any) -> str | None:
+        if isinstance(value, dict):
+            return value.get(key) or (infer(value) if infer else None) or default
+        return getattr(value, key, default)
+
+    return pick
+
+
+def field_path(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _reason(error: dict) -> tuple[tuple, str]:
+    loc = tuple(error["loc"])
+    if error["type"] == "union_tag_invalid":
+        expected = error.get("ctx", {}).get("expected_tags", "")
+        return loc + ("type",), f"Input should be one of {expected}"
+    if error["type"] == "union_tag_not_found":
+        return loc + ("type",), "Field required"
+    return loc, error["msg"]
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse(model: type[M], body: Any) -> M:
+    """Validate a request body; the first problem becomes one invalid_parameter error naming its field path."""
+    if not isinstance(body, dict):
+        raise ServiceError("invalid_parameter", "request body must be a JSON object", param="body")
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        loc, reason = _reason(error.errors(include_url=False)[0])
+        raise invalid(field_path(loc) or "body", reason) from None

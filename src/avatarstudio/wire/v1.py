@@ -1,0 +1,31 @@
+"""POST /v1/video.webm (seed 000)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+
+from avatarstudio.wire.common import Dimension, Script, Wire
+
+
+class WebmRequest(Wire):
+    avatar_pose_id: str
+    avatar_style: Literal["normal", "closeUp"] = "normal"
+    input_text: Script | None = None
+    voice_id: str | None = None
+    input_audio: str | None = None
+    dimension: Dimension = Dimension(width=1280, height=720)
+    title: str | None = None
+    callback_id: str | None = None
+    callback_url: str | None = None
+
+    @model_validator(mode="after")
+    def _text_or_audio(self) -> "WebmRequest":
+        has_text = self.input_text is not None or self.voice_id is not None
+        if has_text and self.input_audio is not None:
+            raise ValueError("provide either input_text and voice_id, or input_audio, not both")
+        if not has_text and self.input_audio is None:
+            raise ValueError("either input_text and voice_id, or input_audio needs to be provided")
+        if has_text and (self.input_text is None or self.voice_id is None):
+            raise ValueError("input_text and voice_id must be provided together")
+        return self

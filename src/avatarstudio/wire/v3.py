@@ -1,0 +1,112 @@
+"""POST /v3/videos (seed 002: type avatar; plus type image, nested or flat image fields) and batches."""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import Discriminator, Field, Tag, model_validator
+
+from avatarstudio.errors import invalid
+from avatarstudio.wire.common import Script, SimpleBackground, VoiceSettings, Wire, exactly_one, tag_of
+from avatarstudio.wire.v2 import Expressiveness
+
+
+class ImageByUrl(Wire):
+    type: Literal["url"]
+    url: str
+
+
+class ImageByAsset(Wire):
+    type: Literal["asset_id"]
+    asset_id: str
+
+
+class ImageByBase64(Wire):
+    type: Literal["base64"]
+    data: str
+    media_type: str = "image/png"
+
+
+ImageInput = Annotated[
+    Union[Annotated[ImageByUrl, Tag("url")], Annotated[ImageByAsset, Tag("asset_id")],
+          Annotated[ImageByBase64, Tag("base64")]],
+    Discriminator(tag_of(None)),
+]
+
+
+class Caption(Wire):
+    file_format: Literal["srt"] = "srt"
+    style: Literal["default"] | None = None
+
+
+class CreateVideoBase(Wire):
+    title: str | None = None
+    resolution: Literal["4k", "1080p", "720p"] | None = None
+    aspect_ratio: Literal["16:9", "9:16", "4:5", "5:4", "1:1", "auto"] | None = None
+    background: SimpleBackground | None = None
+    remove_background: bool | None = None
+    callback_url: str | None = None
+    callback_id: str | None = None
+    script: Script | None = None
+    voice_id: str | None = None
+    audio_url: str | None = None
+    audio_asset_id: str | None = None
+    voice_settings: VoiceSettings | None = None
+    motion_prompt: str | None = None
+    expressiveness: Expressiveness | None = None
+    output_format: Literal["mp4", "webm"] = "mp4"
+    caption: Caption | None = None
+    enable_caption: bool | None = None
+    fit: Literal["contain", "cover"] | None = None
+    folder_id: str | None = None
+
+    @model_validator(mode="after")
+    def _speech(self) -> "CreateVideoBase":
+        exactly_one(self, ("script", "audio_url", "audio_asset_id"), "speech source")
+        return self
+
+
+class CreateVideoFromAvatar(CreateVideoBase):
+    type: Literal["avatar"] = "avatar"
+    avatar_id: str
+
+
+class CreateVideoFromImage(CreateVideoBase):
+    type: Literal["image"] = "image"
+    image: ImageInput | None = None
+    image_url: str | None = None
+    image_asset_id: str | None = None
+
+    @model_validator(mode="after")
+    def _image(self) -> "CreateVideoFromImage":
+        exactly_one(self, ("image", "image_url", "image_asset_id"), "image")
+        if self.script is not None and not self.voice_id:
+            raise ValueError("voice_id is required when script is provided")
+        return self
+
+
+def _video_kind(value: dict) -> str | None:
+    return "image" if any(k in value for k in ("image", "image_url", "image_asset_id")) else None
+
+
+_pick = tag_of("avatar", infer=_video_kind)
+CreateVideo = Annotated[
+    Union[Annotated[CreateVideoFromAvatar, Tag("avatar")], Annotated[CreateVideoFromImage, Tag("image")]],
+    Discriminator(_pick),
+]
+
+
+def create_video_model(body: object) -> type[CreateVideoBase]:
+    """Which variant a /v3/videos body is, so its errors carry HeyGen's plain field paths (no union tag)."""
+    kind = _pick(body) if isinstance(body, dict) else "avatar"
+    if kind not in VARIANTS:
+        raise invalid("type", f"Input should be one of {', '.join(map(repr, VARIANTS))}")
+    return VARIANTS[kind]
+
+
+VARIANTS: dict[str, type[CreateVideoBase]] = {"avatar": CreateVideoFromAvatar, "image": CreateVideoFromImage}
+
+
+class CreateBatchRequest(Wire):
+    title: str | None = None
+    callback_url: str | None = None
+    videos: Annotated[list[CreateVideo], Field(min_length=1, max_length=100)]
