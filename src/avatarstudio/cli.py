@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import subprocess
 import sys
 import threading
@@ -22,19 +23,19 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.data_dir, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8000))
 
 
-def _supervise_workers(args: argparse.Namespace, count: int, stop: threading.Event) -> list[subprocess.Popen]:
-    """Worker processes beside the API, restarted if one dies (its video is retried by the reaper)."""
-    command = [sys.executable, "-m", "avatarstudio.cli", "worker"]
-    if args.data_dir:
-        command += ["--data-dir", str(args.data_dir)]
-    workers = [subprocess.Popen(command) for _ in range(count)]
+def _supervise_workers(settings: Settings, count: int, stop: threading.Event) -> list[subprocess.Popen]:
+    """Worker processes beside the API, restarted if one dies (its video is retried by the reaper).
+    They get the API's public URL, so the links they put in webhooks point at this server."""
+    command = [sys.executable, "-m", "avatarstudio.cli", "worker", "--data-dir", str(settings.data_dir)]
+    env = {**os.environ, "PUBLIC_BASE_URL": settings.public_base_url}
+    workers = [subprocess.Popen(command, env=env) for _ in range(count)]
 
     def watch() -> None:
         while not stop.wait(1.0):
             for index, process in enumerate(workers):
                 if process.poll() is not None:
                     log.warning("worker %d exited with %s; starting another", process.pid, process.returncode)
-                    workers[index] = subprocess.Popen(command)
+                    workers[index] = subprocess.Popen(command, env=env)
 
     threading.Thread(target=watch, daemon=True, name="worker-supervisor").start()
     return workers
@@ -59,7 +60,7 @@ def serve(args: argparse.Namespace) -> int:
         print("API keys: existing ones ('avatarstudio keys create' makes another)", flush=True)
     print(f"Try: curl -H 'X-Api-Key: <key>' {settings.public_base_url}/v2/avatars", flush=True)
     stop = threading.Event()
-    workers = _supervise_workers(args, args.workers, stop)
+    workers = _supervise_workers(settings, args.workers, stop)
     start_reaper(runtime, stop)
     try:
         uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level="warning")

@@ -39,8 +39,6 @@ ESPEAK_LANGUAGE_NAMES = {"cmn": "Chinese (Mandarin)", "yue": "Chinese (Cantonese
 """Display names where espeak's own would be ambiguous once accents are folded into one voice."""
 ESPEAK_MAIN_LOCALES = {"cmn": "zh-CN", "yue": "zh-HK"}
 """Catalogue locales for languages that the system locale table does not place."""
-ESPEAK_EXCLUDED = frozenset({"art/xex"})
-"""espeak's test language."""
 
 
 def voice_id_for(engine: str, engine_voice: str) -> str:
@@ -86,7 +84,7 @@ def _piper_voices() -> list[Voice]:
 def _espeak_voices() -> list[Voice]:
     groups: dict[str, list[espeak.EspeakVoice]] = {}
     for voice in espeak.installed_voices():
-        if voice.identifier not in ESPEAK_EXCLUDED and voice.languages:
+        if voice.languages:
             groups.setdefault(_base_code(voice.languages[0]), []).append(voice)
     voices: list[Voice] = []
     for code, members in sorted(groups.items(), key=lambda group: _display_name(*group)):

@@ -1,6 +1,7 @@
 """Webhook events: who receives an event, its exact body and signature, and delivery with retries.
 
-Registered endpoints get only the events they subscribed to (none listed = all) and a signature; a request's
+Registered endpoints get only the events they subscribed to (none listed = all), only for their entity when
+they are scoped to one, and a signature; a request's
 own callback_url gets every event of its video, unsigned, as HeyGen documents.
 """
 from __future__ import annotations
@@ -49,7 +50,8 @@ def emit(db: Database, event_type: str, event_data: dict, entity_id: str | None,
         receivers: list[tuple[str | None, str]] = [
             (endpoint.id, endpoint.url)
             for endpoint in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.status == "enabled"))
-            if not endpoint.events or event_type in endpoint.events
+            if (not endpoint.events or event_type in endpoint.events)
+            and endpoint.entity_id in (None, entity_id)
         ]
         if callback_url:
             receivers.append((None, callback_url))

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 from speech_measure import longest_quiet_run
 
+from avatarstudio.catalog.voices import list_voices
 from avatarstudio.render.speech import SAMPLE_RATE, SpeechError, silence, synthesize
 from avatarstudio.render.speech.text import MAX_CHUNK_CHARS, Pause, split_breaks, split_chunks, words_of
 
@@ -60,3 +61,10 @@ def test_unspeakable_text_is_a_speech_error(voice, script, code):
     with pytest.raises(SpeechError) as raised:
         synthesize(script, voice)
     assert raised.value.code == code
+
+
+def test_text_a_voice_cannot_read_is_a_speech_error():
+    cherokee = next(voice for voice in list_voices() if voice.language_code == "chr")
+    with pytest.raises(SpeechError) as raised:
+        synthesize("1 2 3", cherokee)
+    assert raised.value.code == "UNSPEAKABLE_TEXT"

@@ -1,3 +1,144 @@
-from fastapi import APIRouter
+"""Who the caller is, what quota is left, and folders. A self-hosted installation has one user and no quota."""
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from avatarstudio.api import envelopes
+from avatarstudio.api.auth import require_key
+from avatarstudio.errors import ServiceError
+from avatarstudio.runtime import Runtime
+from avatarstudio.store.models import Folder
+from avatarstudio.wire.common import Wire, parse
 
 router = APIRouter()
+Key = Annotated[str, Depends(require_key)]
+
+UNLIMITED_SECONDS = 10 ** 9
+"""What the quota endpoints report: nothing is metered here, and clients expect a number (about 31 years)."""
+USERNAME = "avatarstudio"
+FolderName = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+async def _body(request: Request) -> object:
+    raw = await request.body()
+    try:
+        return json.loads(raw or b"null")
+    except json.JSONDecodeError as error:
+        raise ServiceError("invalid_parameter", f"body is invalid: not JSON ({error.msg})", param="body") from None
+
+
+# --- user and quota ------------------------------------------------------------------------------------
+
+def _user(runtime: Runtime) -> dict:
+    """The local installation as HeyGen's user object: usage-based billing that costs nothing."""
+    return {"username": USERNAME, "email": f"{USERNAME}@localhost", "first_name": USERNAME, "last_name": "",
+            "billing_type": "usage_based", "wallet": None, "subscription": None,
+            "usage_based": {"included_credits": None, "remaining_credits": None, "spending_cap_usd": None,
+                            "spending_current_usd": 0.0},
+            "base_url": runtime.settings.public_base_url}
+
+
+@router.get("/v2/user/remaining_quota", summary="Remaining quota (v2): unlimited on a self-hosted installation")
+def remaining_quota(request: Request, key_id: Key) -> dict:
+    """Streaming avatars are not offered, so their quotas are 0; one seat."""
+    return envelopes.v2({"remaining_quota": UNLIMITED_SECONDS,
+                         "details": {"api": UNLIMITED_SECONDS, "streaming_avatar": 0,
+                                     "streaming_avatar_instance_quota": 0, "seat": 1}})
+
+
+@router.get("/v1/user/me", summary="The current user (v1): this installation")
+def me_v1(request: Request, key_id: Key) -> dict:
+    return envelopes.v1(_user(_runtime(request)))
+
+
+@router.get("/v3/users/me", summary="The current user (v3): this installation")
+def me_v3(request: Request, key_id: Key) -> dict:
+    return envelopes.v3(_user(_runtime(request)))
+
+
+# --- folders -------------------------------------------------------------------------------------------
+
+class CreateFolder(Wire):
+    name: FolderName
+    project_type: str | None = None
+    parent_id: str | None = None
+
+
+class RenameFolder(Wire):
+    name: FolderName
+
+
+def _item(folder: Folder) -> dict:
+    return {"id": folder.id, "name": folder.name, "parent_id": folder.parent_id, "project_type": folder.project_type,
+            "created_ts": int(folder.created_at), "trashed": folder.trashed}
+
+
+def _find(session: Session, folder_id: str, param: str = "folder_id") -> Folder:
+    folder = session.get(Folder, folder_id)
+    if folder is None:
+        raise ServiceError("not_found", f"Folder {folder_id} not found", param=param)
+    return folder
+
+
+def _update(runtime: Runtime, folder_id: str, **changes: object) -> Folder:
+    with runtime.db.session() as session:
+        folder = _find(session, folder_id)
+        for name, value in changes.items():
+            setattr(folder, name, value)
+    return folder
+
+
+@router.get("/v1/folders", summary="List folders (v1); is_trash=true lists the trashed ones instead")
+def list_folders(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+                 token: str | None = None, parent_id: str | None = None, name_filter: str | None = None,
+                 is_trash: bool = False) -> dict:
+    """Oldest first; the token is the offset of the next page."""
+    start = int(token) if token and token.isdigit() else 0
+    query = select(Folder).where(Folder.trashed.is_(is_trash)).order_by(Folder.created_at, Folder.id)
+    if parent_id:
+        query = query.where(Folder.parent_id == parent_id)
+    if name_filter:
+        query = query.where(Folder.name.contains(name_filter))
+    with _runtime(request).db.session() as session:
+        rows = list(session.scalars(query.offset(start).limit(limit + 1)))
+    return envelopes.v1({"folders": [_item(folder) for folder in rows[:limit]],
+                         "token": str(start + limit) if len(rows) > limit else None})
+
+
+@router.post("/v1/folders/create", summary="Create a folder (v1)")
+async def create_folder(request: Request, key_id: Key) -> dict:
+    runtime = _runtime(request)
+    parsed = parse(CreateFolder, await _body(request))
+    folder = Folder(name=parsed.name, project_type=parsed.project_type, parent_id=parsed.parent_id or None)
+    with runtime.db.session() as session:
+        if folder.parent_id:
+            _find(session, folder.parent_id, "parent_id")
+        session.add(folder)
+    return envelopes.v1(_item(folder))
+
+
+@router.post("/v1/folders/{folder_id}/rename", summary="Rename a folder (v1)")
+@router.post("/v1/folders/{folder_id}", summary="Rename a folder (v1)")
+async def rename_folder(request: Request, key_id: Key, folder_id: str) -> dict:
+    parsed = parse(RenameFolder, await _body(request))
+    return envelopes.v1(_item(_update(_runtime(request), folder_id, name=parsed.name)))
+
+
+@router.post("/v1/folders/{folder_id}/trash", summary="Move a folder to the trash (v1)")
+def trash_folder(request: Request, key_id: Key, folder_id: str) -> dict:
+    return envelopes.v1(_item(_update(_runtime(request), folder_id, trashed=True)))
+
+
+@router.post("/v1/folders/{folder_id}/restore", summary="Restore a folder from the trash (v1)")
+def restore_folder(request: Request, key_id: Key, folder_id: str) -> dict:
+    return envelopes.v1(_item(_update(_runtime(request), folder_id, trashed=False)))

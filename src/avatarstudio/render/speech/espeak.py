@@ -10,6 +10,7 @@ import ctypes
 import functools
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import espeakng_loader
 import numpy as np
@@ -145,10 +146,25 @@ def _library() -> _Library:
     return _Library()
 
 
+@functools.cache
 def installed_voices() -> list[EspeakVoice]:
-    """Every voice (language or accent) the bundled espeak-ng data provides, in espeak's order."""
+    """Every voice (language or accent) of the bundled espeak-ng data that can speak, in espeak's order.
+
+    espeak lists voices whose pronunciation dictionary is not shipped (they would say nothing); those are left out.
+    """
     with _LOCK:
-        return _library().voices()
+        voices = _library().voices()
+    return [voice for voice in voices if _has_dictionary(voice)]
+
+
+def _has_dictionary(voice: EspeakVoice) -> bool:
+    """Whether the dictionary the voice file names (by default its language code) is in the data directory."""
+    data = Path(espeakng_loader.get_data_path())
+    voice_file = data / "lang" / voice.identifier
+    lines = voice_file.read_text(encoding="utf-8", errors="replace").splitlines() if voice_file.is_file() else []
+    named = [line.split()[1] for line in lines if line.startswith("dictionary") and len(line.split()) > 1]
+    dictionary = named[0] if named else voice.languages[0].split("-")[0] if voice.languages else voice.identifier
+    return (data / f"{dictionary}_dict").is_file()
 
 
 def pitch_parameter(semitones: float) -> int:

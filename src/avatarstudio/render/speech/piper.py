@@ -23,6 +23,10 @@ from avatarstudio.render.speech.settings import Prosody
 from avatarstudio.render.vocabulary import SpeechTrack, Timed
 
 _STRESS = frozenset("ˈˌ")
+FIXED_DURATION_RATIO = 0.33
+"""Piper's length_scale does not stretch everything: per-phoneme frame rounding and pad tokens make up a fixed
+part, about a third of the scalable part on joe (measured: duration ~ 1.02 s + 3.02 s x length_scale for a
+4 s sentence). length_scale_for() compensates so that speed 0.5 really doubles the duration."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,8 @@ class PiperEngine:
 
     def speak(self, chunk: str, engine_voice: str, prosody: Prosody) -> SpeechTrack:
         voice = _load(engine_voice)
-        config = SynthesisConfig(length_scale=voice.config.length_scale / prosody.rate, normalize_audio=False)
+        config = SynthesisConfig(length_scale=voice.config.length_scale * length_scale_for(prosody.rate),
+                                 normalize_audio=False)
         audio_chunks = list(voice.synthesize(chunk, config, include_alignments=True))
         rate = voice.config.sample_rate
         samples = (np.concatenate([c.audio_float_array for c in audio_chunks]) if audio_chunks
@@ -74,6 +79,12 @@ class PiperEngine:
 
     def _phonemes_of(self, voice: PiperVoice, word: str) -> str:
         return "".join("".join(sentence) for sentence in voice.phonemize(word))
+
+
+def length_scale_for(rate: float) -> float:
+    """The length_scale that makes piper's whole duration 1/rate of normal."""
+    stretch = 1 / rate
+    return max(0.2, stretch + (stretch - 1) * FIXED_DURATION_RATIO)
 
 
 @functools.cache

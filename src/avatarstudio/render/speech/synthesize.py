@@ -24,8 +24,9 @@ TAIL_SECONDS = 0.08
 def synthesize(script: str, voice: Voice, settings: VoiceSettings = VoiceSettings()) -> SpeechTrack:
     """Speak `script` with `voice` at SAMPLE_RATE, with one Timed word per written word (see text.words_of).
 
-    Raises SpeechError for text that is too long, empty or has a bad break tag, an unsupported locale or
-    emotion.
+    Raises SpeechError for text that is too long, empty, has a bad break tag or that the voice cannot read at
+    all (UNSPEAKABLE_TEXT, e.g. digits for a language whose rules have no numbers), and for an unsupported
+    locale or emotion.
     """
     if len(script) > MAX_TEXT_CHARS:
         raise SpeechError("TEXT_TOO_LONG", f"input text is {len(script)} characters; the limit is {MAX_TEXT_CHARS}")
@@ -49,6 +50,9 @@ def synthesize(script: str, voice: Voice, settings: VoiceSettings = VoiceSetting
             spoken = engine.speak(chunk, engine_voice, prosody)
             pieces.append(track.resample(track.trim_to_speech(spoken, LEAD_SECONDS, TAIL_SECONDS)))
     result = track.concatenate(pieces)
+    if result.words and not result.phonemes:
+        raise SpeechError("UNSPEAKABLE_TEXT", f"voice {voice.name!r} produced no speech for this text; "
+                          f"is it written in {voice.language}?")
     samples = result.samples if engine.shifts_pitch else pitch.shift_pitch(
         result.samples, result.sample_rate, prosody.semitones)
     result.samples = loudness.normalize(samples, result.sample_rate, prosody.gain_db)

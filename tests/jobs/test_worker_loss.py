@@ -1,0 +1,102 @@
+"""A worker killed mid-render never leaves its video in processing: it is retried, or failed with a reason."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from conftest import Service, service_env, start_service, stop_service
+
+VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
+LONG_TEXT = " ".join(["This sentence keeps the worker busy for a while so that it can be stopped mid render."] * 6)
+
+
+def start_worker(data_dir: Path, **env: str) -> subprocess.Popen:
+    log = (data_dir / "worker.log").open("a")
+    return subprocess.Popen([sys.executable, "-m", "avatarstudio.cli", "worker", "--data-dir", str(data_dir)],
+                            env=service_env(**env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def create_long_video(client: httpx.Client) -> str:
+    body = {"video_inputs": [{"character": {"type": "avatar", "avatar_id": "Ava_drawn_front"},
+                              "voice": {"type": "text", "voice_id": VOICE, "input_text": LONG_TEXT}}],
+            "dimension": {"width": 1280, "height": 720}}
+    return client.post("/v2/video/generate", json=body).json()["data"]["video_id"]
+
+
+def wait_for_status(client: httpx.Client, video_id: str, wanted: set[str], timeout: float = 90) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        data = client.get("/v1/video_status.get", params={"video_id": video_id}).json()["data"]
+        if data["status"] in wanted:
+            return data
+        time.sleep(0.1)
+    raise AssertionError(f"{video_id} never reached {wanted}")
+
+
+def kill_mid_render(service: Service, worker: subprocess.Popen, video_id: str) -> None:
+    with service.client() as client:
+        wait_for_status(client, video_id, {"processing"})
+        deadline = time.monotonic() + 60
+        while client.get("/v1/video_status.get", params={"video_id": video_id}).json()["data"]["progress"] < 15:
+            assert time.monotonic() < deadline, "render made no progress"
+            time.sleep(0.1)
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+
+def test_killed_worker_job_is_retried_and_completes(tmp_path: Path) -> None:
+    service = start_service(tmp_path, workers=0)
+    try:
+        worker = start_worker(tmp_path)
+        with service.client() as client:
+            video_id = create_long_video(client)
+            kill_mid_render(service, worker, video_id)
+            back_in_queue = wait_for_status(client, video_id, {"waiting"}, timeout=30)
+            assert back_in_queue["progress"] == 0
+            replacement = start_worker(tmp_path)
+            try:
+                done = service.wait(video_id, timeout=180, client=client)
+            finally:
+                os.killpg(replacement.pid, signal.SIGTERM)
+                replacement.wait()
+        assert done["status"] == "completed", done
+    finally:
+        stop_service(service)
+
+
+def test_killed_worker_job_fails_with_reason_when_attempts_are_spent(tmp_path: Path) -> None:
+    service = start_service(tmp_path, workers=0, AVATARSTUDIO_RENDER_ATTEMPTS="1")
+    try:
+        worker = start_worker(tmp_path, AVATARSTUDIO_RENDER_ATTEMPTS="1")
+        with service.client() as client:
+            video_id = create_long_video(client)
+            kill_mid_render(service, worker, video_id)
+            failed = wait_for_status(client, video_id, {"failed", "completed"}, timeout=30)
+            assert failed["status"] == "failed"
+            assert failed["error"]["detail"] == "worker_lost" and "stopped responding" in failed["error"]["message"]
+            v3 = client.get(f"/v3/videos/{video_id}").json()["data"]
+            assert v3["failure_code"] == "worker_lost"
+    finally:
+        stop_service(service)
+
+
+def test_concurrency_cap_answers_429_with_retry_after(tmp_path: Path) -> None:
+    service = start_service(tmp_path, workers=0, AVATARSTUDIO_CONCURRENCY_PER_KEY="1")
+    try:
+        with service.client() as client:
+            body = {"video_inputs": [{"voice": {"type": "silence", "duration": 1}}]}
+            assert client.post("/v2/video/generate", json=body).status_code == 200
+            refused = client.post("/v2/video/generate", json=body)
+            assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+            assert refused.json()["error"]["code"] == "rate_limit_exceeded"
+            v3 = client.post("/v3/videos", json={"avatar_id": "Ava_drawn_front", "script": "Hi.",
+                                                 "voice_id": VOICE})
+            assert v3.status_code == 429 and v3.json()["error"]["code"] == "rate_limit_exceeded"
+    finally:
+        stop_service(service)
