@@ -1,4 +1,6 @@
 """Each engine speaks real sentences; timings are checked against the audio's own energy."""
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from speech_measure import FRAME, frame_rms, longest_quiet_run, loud_frames
 
@@ -79,3 +81,13 @@ def test_a_long_script_is_spoken_sentence_by_sentence(espeak_english):
     assert len(track.words) == len(words_of(script))
     assert track.duration > 150
     assert longest_quiet_run(track, 0, track.duration) < 0.6
+
+
+def test_espeak_calls_from_many_threads_do_not_mix(espeak_english):
+    scripts = [SENTENCE, NUMBERS, "Good morning everyone.", "One, two, three."] * 3
+    alone = [synthesize(script, espeak_english) for script in scripts]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(lambda script: synthesize(script, espeak_english), scripts))
+
+    for a, b in zip(alone, together):
+        assert a.words == b.words and np.array_equal(a.samples, b.samples)

@@ -1,4 +1,6 @@
 """Voice settings: speed, pitch, locale and emotion, measured on the audio."""
+import math
+
 import pytest
 from speech_measure import median_f0
 
@@ -23,7 +25,7 @@ def test_pitch_shifts_by_a_tenth_of_a_semitone_per_unit_without_changing_duratio
     normal = synthesize(SENTENCE, voice)
     raised = synthesize(SENTENCE, voice, VoiceSettings(pitch=20))
 
-    semitones = 12 * __import__("math").log2(median_f0(raised) / median_f0(normal))
+    semitones = 12 * math.log2(median_f0(raised) / median_f0(normal))
     assert semitones == pytest.approx(2.0, abs=0.8)
     assert raised.duration == pytest.approx(normal.duration, rel=0.05)
     assert raised.words[-1].end == pytest.approx(normal.words[-1].end, rel=0.05)
@@ -65,3 +67,11 @@ def test_out_of_range_settings_are_refused(settings):
     with pytest.raises(SpeechError) as raised:
         VoiceSettings(**settings)
     assert raised.value.code == "INVALID_VOICE_SETTINGS"
+
+
+def test_an_emotion_moves_piper_too(joe):
+    normal = synthesize(SENTENCE, joe)
+    excited = synthesize(SENTENCE, joe, VoiceSettings(emotion="excited"))
+
+    assert excited.duration / normal.duration == pytest.approx(1 / EMOTIONS["excited"].rate, rel=0.1)
+    assert median_f0(excited) > median_f0(normal)

@@ -35,6 +35,8 @@ from avatarstudio.wire.common import Script, Wire, parse
 router = APIRouter()
 Key = Annotated[str, Depends(require_key)]
 Limit = Annotated[int, Query(ge=1, le=100)]
+Ownership = Literal["public", "private"]
+"""v3's ownership filter: public is the built-in catalogue, private the talking photos uploaded here."""
 
 CATALOGUE_CREATED_AT = 1735689600
 """created_at of the built-in groups (2025-01-01 UTC): they ship with the code, so no real creation time exists."""
@@ -320,9 +322,6 @@ def _v3_look(look: Look) -> dict:
             "status": None if look.public else "completed", "error": None}
 
 
-Ownership = Literal["public", "private"]
-
-
 @router.get("/v3/avatars", summary="Avatar groups (v3, paged; ownership public = built-in, private = yours)")
 def groups_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None = None,
               ownership: Ownership | None = None) -> dict:
@@ -353,10 +352,10 @@ def group_v3(request: Request, key_id: Key, group_id: str) -> dict:
 
 # --- voices --------------------------------------------------------------------------------------------
 
-def _voice(voice_id: str, param: str = "voice_id") -> voices.Voice:
+def _voice(voice_id: str) -> voices.Voice:
     voice = voices.get_voice(voice_id)
     if voice is None:
-        raise ServiceError("voice_not_found", f"Voice {voice_id} not found", param=param)
+        raise ServiceError("voice_not_found", f"Voice {voice_id} not found", param="voice_id")
     return voice
 
 

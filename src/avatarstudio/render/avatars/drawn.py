@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import math
+
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw
 
@@ -19,6 +21,7 @@ from avatarstudio.render.compose.blend import alpha_over
 from avatarstudio.render.vocabulary import Frame
 
 SUPERSAMPLE = 3
+ROLL_STEP = 0.2                        # degrees
 DESIGN_WIDTH, DESIGN_HEIGHT = 800, 1000
 FACE = (265, 230, 535, 640)            # the face ellipse, design units
 HEAD_BOX = (150, 140, 650, 760)        # everything that moves with the head (hair included), with room to rotate
@@ -130,18 +133,41 @@ def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, n
     return [(cx + rx * float(np.cos(a)), cy + ry * float(np.sin(a))) for a in angles]
 
 
-def _quantise(params: FaceParams) -> tuple[int, int, int, int]:
-    """The feature key: mouth in 20 steps, roundness, smile and blink in 10 (finer than a viewer notices)."""
-    return (
-        round(min(max(params.mouth_open, 0.0), 1.0) * 20),
-        round(min(max(params.mouth_round, 0.0), 1.0) * 10),
-        round(min(max(params.smile, 0.0), 1.0) * 10),
-        round(min(max(params.blink, 0.0), 1.0) * 10),
+def _level(value: float, steps: int) -> int:
+    """`value` clipped to 0..1 and quantised to `steps` steps (finer than a viewer notices)."""
+    return round(min(max(value, 0.0), 1.0) * steps)
+
+
+def _turned(image: Frame, origin: tuple[int, int], degrees: float, pivot: tuple[float, float]) -> tuple[Frame, tuple[int, int]]:
+    """`image`, whose top-left is at `origin` of the frame, turned clockwise by `degrees` about `pivot`.
+
+    Returns the turned pixels (edges anti-aliased, corners transparent) and their top-left in the frame.
+    """
+    if degrees == 0:
+        return image, origin
+    h, w = image.shape[:2]
+    cos, sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    px, py = pivot
+    corners = [(origin[0] + x - px, origin[1] + y - py) for x in (0, w) for y in (0, h)]
+    xs = [px + cos * x - sin * y for x, y in corners]
+    ys = [py + sin * x + cos * y for x, y in corners]
+    left, top = math.floor(min(xs)), math.floor(min(ys))
+    size = (math.ceil(max(xs)) - left, math.ceil(max(ys)) - top)
+    # Image.transform wants the inverse map, output pixel -> source pixel: turn back about the pivot.
+    ox, oy = left - px, top - py
+    coefficients = (cos, sin, cos * ox + sin * oy + px - origin[0], -sin, cos, -sin * ox + cos * oy + py - origin[1])
+    turned = Image.fromarray(np.ascontiguousarray(image), "RGBA").transform(
+        size, Image.Transform.AFFINE, coefficients, Image.Resampling.BILINEAR
     )
+    return np.asarray(turned), (left, top)
 
 
 class DrawnEngine:
-    """An `AvatarEngine` for one drawn look: `palette` framed by `viewport`, frames exactly `height` pixels tall."""
+    """An `AvatarEngine` for one drawn look: `palette` framed by `viewport`, frames exactly `height` pixels tall.
+
+    Head roll is quantised to `ROLL_STEP` degrees and head motion to whole pixels, so the turned head can be
+    cached per roll; eyes and mouth are cached per quantised shape and turned on the fly (they are small).
+    """
 
     def __init__(self, palette: Palette, viewport: Viewport, height: int):
         self.palette = palette
@@ -154,28 +180,29 @@ class DrawnEngine:
             height=(FACE[3] - FACE[1]) / (viewport.y1 - viewport.y0),
         )
         self._face_px = (FACE[3] - FACE[1]) * self._scale
+        self._pivot = self._to_pixels(*NECK_PIVOT)
         self._body = self._render_layer(self._pixel_box((0, 0, DESIGN_WIDTH, DESIGN_HEIGHT)), self._draw_body)
         self._head_origin, _ = self._pixel_box(HEAD_BOX)
         self._head_big = self._render_big(self._pixel_box(HEAD_BOX), self._draw_head)
-        self._head_small = np.asarray(self._head_big.reduce(SUPERSAMPLE))
-        self._pivot = tuple(v - o for v, o in zip(self._to_pixels(*NECK_PIVOT), self._head_origin))
-        self._features = lru_cache(maxsize=512)(self._render_features)
+        self._head = np.asarray(self._head_big.reduce(SUPERSAMPLE))
+        self._turned_head = lru_cache(maxsize=64)(self._turn_head)
+        self._eyes = lru_cache(maxsize=128)(self._render_eyes)
+        self._mouth = lru_cache(maxsize=512)(self._render_mouth)
 
     def frame(self, params: FaceParams) -> Frame:
         """The figure with eyes, mouth and head pose from `params`; a new (height, width, 4) array."""
-        head = self._features(_quantise(params))
-        dx = params.head_x * self._face_px
-        dy = params.head_y * self._face_px
-        ix, iy = int(np.floor(dx)), int(np.floor(dy))
-        roll = round(params.head_roll * 10) / 10
-        if roll or dx != ix or dy != iy:
-            head = np.asarray(
-                Image.fromarray(head, "RGBA").rotate(
-                    -roll, Image.Resampling.BILINEAR, center=self._pivot, translate=(dx - ix, dy - iy)
-                )
-            )
+        smile = _level(params.smile, 10)
+        steps = round(params.head_roll / ROLL_STEP)
+        dx, dy = round(params.head_x * self._face_px), round(params.head_y * self._face_px)
         out = self._body.copy()
-        alpha_over(out, head, self._head_origin[0] + ix, self._head_origin[1] + iy)
+        head, (x, y) = self._turned_head(steps)
+        alpha_over(out, head, x + dx, y + dy)
+        for patch, origin in (
+            self._eyes(_level(params.blink, 10), smile),
+            self._mouth(_level(params.mouth_open, 20), _level(params.mouth_round, 10), smile),
+        ):
+            turned, (x, y) = _turned(patch, origin, steps * ROLL_STEP, self._pivot)
+            alpha_over(out, turned, x + dx, y + dy)
         return out
 
     # Geometry -------------------------------------------------------------------------------------------------
@@ -203,23 +230,23 @@ class DrawnEngine:
         alpha_over(frame, small, *pixel_box[0])
         return frame
 
-    def _render_features(self, key: tuple[int, int, int, int]) -> Frame:
-        """The head image with eyes and mouth for one quantised key (memoised); read-only."""
-        mouth_open, mouth_round, smile, blink = key[0] / 20, key[1] / 10, key[2] / 10, key[3] / 10
-        head = self._head_small.copy()
-        self._redraw(head, EYE_BOX, lambda c: self._draw_eyes(c, blink, smile))
-        self._redraw(head, MOUTH_BOX, lambda c: self._draw_mouth(c, mouth_open, mouth_round, smile))
-        head.flags.writeable = False
-        return head
+    def _turn_head(self, steps: int) -> tuple[Frame, tuple[int, int]]:
+        return _turned(self._head, self._head_origin, steps * ROLL_STEP, self._pivot)
 
-    def _redraw(self, head: np.ndarray, design_box: tuple[float, float, float, float], painter) -> None:
-        """Repaint one region of the head image: crop the supersampled base, draw on it, shrink it back in."""
+    def _render_eyes(self, blink: int, smile: int) -> tuple[Frame, tuple[int, int]]:
+        return self._redraw(EYE_BOX, lambda c: self._draw_eyes(c, blink / 10, smile / 10))
+
+    def _render_mouth(self, mouth_open: int, mouth_round: int, smile: int) -> tuple[Frame, tuple[int, int]]:
+        return self._redraw(MOUTH_BOX, lambda c: self._draw_mouth(c, mouth_open / 20, mouth_round / 10, smile / 10))
+
+    def _redraw(self, design_box: tuple[float, float, float, float], painter) -> tuple[Frame, tuple[int, int]]:
+        """One region of the head repainted: the supersampled head cropped, drawn on, shrunk; and its frame origin."""
         (left, top), (w, h) = self._pixel_box(design_box)
         hx, hy = left - self._head_origin[0], top - self._head_origin[1]
         s = SUPERSAMPLE
         region = self._head_big.crop((hx * s, hy * s, (hx + w) * s, (hy + h) * s))
         painter(_Canvas(region, self._scale, self.viewport, (left, top)))
-        head[hy:hy + h, hx:hx + w] = np.asarray(region.reduce(s))
+        return np.asarray(region.reduce(s)), (left, top)
 
     # Drawing --------------------------------------------------------------------------------------------------
 

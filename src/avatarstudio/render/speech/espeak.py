@@ -131,9 +131,9 @@ class _Library:
 def _language_tags(pointer: int) -> tuple[str, ...]:
     """espeak's language list: repeated (priority byte, NUL-terminated tag), ended by a zero priority."""
     tags: list[str] = []
-    while (priority := ctypes.string_at(pointer, 1)[0]) != 0:
-        tag = ctypes.string_at(pointer + 1).decode()
-        tags.append(tag)
+    while ctypes.string_at(pointer, 1)[0] != 0:
+        tag = ctypes.string_at(pointer + 1)
+        tags.append(tag.decode())
         pointer += 2 + len(tag)
     return tuple(tags)
 

@@ -6,7 +6,6 @@ written words by alignment.py.
 from __future__ import annotations
 
 import functools
-import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,9 +51,6 @@ class PiperEngine:
     """Engine over the piper models in MODELS; engine_voice is a PiperModel.engine_voice."""
 
     shifts_pitch = False
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
 
     def speak(self, chunk: str, engine_voice: str, prosody: Prosody) -> SpeechTrack:
         voice = _load(engine_voice)
