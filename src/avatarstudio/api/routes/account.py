@@ -1,7 +1,6 @@
 """Who the caller is, what quota is left, and folders. A self-hosted installation has one user and no quota."""
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -10,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from avatarstudio.api import envelopes
+from avatarstudio.api.inputs import json_body, offset, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
@@ -23,18 +23,6 @@ UNLIMITED_SECONDS = 10 ** 9
 """What the quota endpoints report: nothing is metered here, and clients expect a number (about 31 years)."""
 USERNAME = "avatarstudio"
 FolderName = Annotated[str, Field(min_length=1, max_length=500)]
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-async def _body(request: Request) -> object:
-    raw = await request.body()
-    try:
-        return json.loads(raw or b"null")
-    except json.JSONDecodeError as error:
-        raise ServiceError("invalid_parameter", f"body is invalid: not JSON ({error.msg})", param="body") from None
 
 
 # --- user and quota ------------------------------------------------------------------------------------
@@ -58,12 +46,12 @@ def remaining_quota(request: Request, key_id: Key) -> dict:
 
 @router.get("/v1/user/me", summary="The current user (v1): this installation")
 def me_v1(request: Request, key_id: Key) -> dict:
-    return envelopes.v1(_user(_runtime(request)))
+    return envelopes.v1(_user(runtime_of(request)))
 
 
 @router.get("/v3/users/me", summary="The current user (v3): this installation")
 def me_v3(request: Request, key_id: Key) -> dict:
-    return envelopes.v3(_user(_runtime(request)))
+    return envelopes.v3(_user(runtime_of(request)))
 
 
 # --- folders -------------------------------------------------------------------------------------------
@@ -103,13 +91,13 @@ def list_folders(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1
                  token: str | None = None, parent_id: str | None = None, name_filter: str | None = None,
                  is_trash: bool = False) -> dict:
     """Oldest first; the token is the offset of the next page."""
-    start = int(token) if token and token.isdigit() else 0
+    start = offset(token)
     query = select(Folder).where(Folder.trashed.is_(is_trash)).order_by(Folder.created_at, Folder.id)
     if parent_id:
         query = query.where(Folder.parent_id == parent_id)
     if name_filter:
         query = query.where(Folder.name.contains(name_filter))
-    with _runtime(request).db.session() as session:
+    with runtime_of(request).db.session() as session:
         rows = list(session.scalars(query.offset(start).limit(limit + 1)))
     return envelopes.v1({"folders": [_item(folder) for folder in rows[:limit]],
                          "token": str(start + limit) if len(rows) > limit else None})
@@ -117,8 +105,8 @@ def list_folders(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1
 
 @router.post("/v1/folders/create", summary="Create a folder (v1)")
 async def create_folder(request: Request, key_id: Key) -> dict:
-    runtime = _runtime(request)
-    parsed = parse(CreateFolder, await _body(request))
+    runtime = runtime_of(request)
+    parsed = parse(CreateFolder, (await json_body(request))[1])
     folder = Folder(name=parsed.name, project_type=parsed.project_type, parent_id=parsed.parent_id or None)
     with runtime.db.session() as session:
         if folder.parent_id:
@@ -130,15 +118,15 @@ async def create_folder(request: Request, key_id: Key) -> dict:
 @router.post("/v1/folders/{folder_id}/rename", summary="Rename a folder (v1)")
 @router.post("/v1/folders/{folder_id}", summary="Rename a folder (v1)")
 async def rename_folder(request: Request, key_id: Key, folder_id: str) -> dict:
-    parsed = parse(RenameFolder, await _body(request))
-    return envelopes.v1(_item(_update(_runtime(request), folder_id, name=parsed.name)))
+    parsed = parse(RenameFolder, (await json_body(request))[1])
+    return envelopes.v1(_item(_update(runtime_of(request), folder_id, name=parsed.name)))
 
 
 @router.post("/v1/folders/{folder_id}/trash", summary="Move a folder to the trash (v1)")
 def trash_folder(request: Request, key_id: Key, folder_id: str) -> dict:
-    return envelopes.v1(_item(_update(_runtime(request), folder_id, trashed=True)))
+    return envelopes.v1(_item(_update(runtime_of(request), folder_id, trashed=True)))
 
 
 @router.post("/v1/folders/{folder_id}/restore", summary="Restore a folder from the trash (v1)")
 def restore_folder(request: Request, key_id: Key, folder_id: str) -> dict:
-    return envelopes.v1(_item(_update(_runtime(request), folder_id, trashed=False)))
+    return envelopes.v1(_item(_update(runtime_of(request), folder_id, trashed=False)))

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from sqlalchemy import select
 
 from avatarstudio.api import envelopes
+from avatarstudio.api.inputs import offset, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
@@ -16,10 +17,6 @@ from avatarstudio.store.models import Asset
 router = APIRouter()
 Key = Annotated[str, Depends(require_key)]
 V3_MAX_BYTES = 32 * 1024 * 1024
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
 
 
 def _asset(runtime: Runtime, asset_id: str) -> Asset:
@@ -51,7 +48,7 @@ def _delete(runtime: Runtime, asset_id: str) -> None:
 
 @router.post("/v1/asset", summary="Upload a file: the raw bytes as the body (checked by content)")
 async def upload_v1(request: Request, key_id: Key) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     asset = save_asset(runtime, key_id, await request.body(), name=request.headers.get("x-file-name", ""))
     return envelopes.v1(_v1_asset(runtime, asset))
 
@@ -59,8 +56,8 @@ async def upload_v1(request: Request, key_id: Key) -> dict:
 @router.get("/v1/asset/list", summary="List uploaded assets (v1)")
 def list_v1(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
             token: str | None = None) -> dict:
-    runtime = _runtime(request)
-    start = int(token) if token and token.isdigit() else 0
+    runtime = runtime_of(request)
+    start = offset(token)
     with runtime.db.session() as session:
         rows = list(session.scalars(select(Asset).order_by(Asset.created_at.desc()).offset(start).limit(limit + 1)))
     return envelopes.v1({"assets": [_v1_asset(runtime, asset) for asset in rows[:limit]],
@@ -69,20 +66,20 @@ def list_v1(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=
 
 @router.post("/v1/asset/{asset_id}/delete", summary="Delete an asset (v1)")
 def delete_v1(request: Request, key_id: Key, asset_id: str) -> dict:
-    _delete(_runtime(request), asset_id)
+    _delete(runtime_of(request), asset_id)
     return envelopes.v1({"id": asset_id})
 
 
 @router.post("/v1/talking_photo", summary="Upload a photo to use as a talking photo (raw image bytes)")
 async def talking_photo(request: Request, key_id: Key) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     asset = save_asset(runtime, key_id, await request.body(), talking_photo=True)
     return envelopes.v1({"talking_photo_id": asset.id, "talking_photo_url": runtime.url_for(asset.blob_key)})
 
 
 @router.get("/v1/talking_photo.list", summary="List talking photos (v1)")
 def talking_photo_list(request: Request, key_id: Key) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     with runtime.db.session() as session:
         rows = list(session.scalars(select(Asset).where(Asset.is_talking_photo.is_(True))
                                     .order_by(Asset.created_at.desc())))
@@ -92,7 +89,7 @@ def talking_photo_list(request: Request, key_id: Key) -> dict:
 
 @router.post("/v3/assets", summary="Upload a file (multipart field `file`, at most 32 MB)")
 async def upload_v3(request: Request, key_id: Key, file: UploadFile) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     data = await file.read(V3_MAX_BYTES + 1)
     if len(data) > V3_MAX_BYTES:
         raise ServiceError("payload_too_large", "file is invalid: uploads are limited to 32 MB", param="file")
@@ -104,8 +101,8 @@ async def upload_v3(request: Request, key_id: Key, file: UploadFile) -> dict:
 @router.get("/v3/assets", summary="List assets (v3, newest first)")
 def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20, token: str | None = None,
             folder_id: str | None = None) -> dict:
-    runtime = _runtime(request)
-    start = int(token) if token and token.isdigit() else 0
+    runtime = runtime_of(request)
+    start = offset(token)
     query = select(Asset).order_by(Asset.created_at.desc())
     if folder_id:
         query = query.where(Asset.folder_id == folder_id)
@@ -118,11 +115,11 @@ def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=
 
 @router.get("/v3/assets/{asset_id}", summary="One asset (v3)")
 def get_v3(request: Request, key_id: Key, asset_id: str) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     return envelopes.v3(_v3_asset(runtime, _asset(runtime, asset_id)))
 
 
 @router.delete("/v3/assets/{asset_id}", summary="Delete an asset (v3)")
 def delete_v3(request: Request, key_id: Key, asset_id: str) -> dict:
-    _delete(_runtime(request), asset_id)
+    _delete(runtime_of(request), asset_id)
     return envelopes.v3({"id": asset_id})

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
+from avatarstudio.api.inputs import json_body, offset, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.catalog import avatars, voices
 from avatarstudio.errors import ServiceError, invalid
@@ -69,13 +69,9 @@ NUMBERS_SENTENCE = "1, 2, 3, 4, 5."
 """Preview for the other languages: the engines read digits in the voice's own language."""
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
 def _page(items: list, limit: int, token: str | None) -> dict:
     """A v3 list page; the token is the offset of the next page."""
-    start = int(token) if token and token.isdigit() else 0
+    start = offset(token)
     more = start + limit < len(items)
     return envelopes.v3_page(items[start:start + limit], more, str(start + limit) if more else None)
 
@@ -233,7 +229,7 @@ def _preview_sentence(voice: voices.Voice) -> str:
 def avatar_preview(request: Request, avatar_id: str) -> FileResponse:
     if avatars.get_avatar(avatar_id) is None:
         raise ServiceError("avatar_not_found", f"Avatar {avatar_id} not found", param="avatar_id")
-    return _cached(_runtime(request), f"catalog/avatars/{avatar_id}.png", lambda: _png(avatar_id), "image/png")
+    return _cached(runtime_of(request), f"catalog/avatars/{avatar_id}.png", lambda: _png(avatar_id), "image/png")
 
 
 @router.get("/catalog/voices/{voice_id}/preview.wav", summary="A voice's spoken sample (public)")
@@ -241,7 +237,7 @@ def voice_preview(request: Request, voice_id: str) -> FileResponse:
     """A short sentence in the voice's language (digits for languages without a written sample), synthesised on
     the first request and then served from the blob store."""
     voice = _voice(voice_id)
-    return _cached(_runtime(request), f"catalog/voices/{voice_id}.wav",
+    return _cached(runtime_of(request), f"catalog/voices/{voice_id}.wav",
                    lambda: _wav(speech.synthesize(_preview_sentence(voice), voice)), "audio/wav")
 
 
@@ -269,21 +265,21 @@ def _v2_group_avatar(look: Look) -> dict:
 @router.get("/v2/avatars", summary="Built-in avatars and talking photos (v2)")
 def list_v2(request: Request, key_id: Key) -> dict:
     """preview_video_url is the preview image URL until preview videos exist."""
-    looks = _looks(_runtime(request))
+    looks = _looks(runtime_of(request))
     return envelopes.v2({"avatars": [_v2_avatar(look) for look in looks if look.public],
                          "talking_photos": [_v2_talking_photo(look) for look in looks if not look.public]})
 
 
 @router.get("/v2/avatar/{avatar_id}/details", summary="One avatar or talking photo (v2)")
 def details_v2(request: Request, key_id: Key, avatar_id: str) -> dict:
-    look = _look(_runtime(request), avatar_id, "avatar_id")
+    look = _look(runtime_of(request), avatar_id, "avatar_id")
     return envelopes.v2({**_v2_avatar(look), "id": look.id, "name": look.name, "is_public": look.public})
 
 
 @router.get("/v2/avatar_group.list", summary="Avatar groups (v2): private ones, and public ones on request")
 def groups_v2(request: Request, key_id: Key, include_public: bool = False) -> dict:
     """As on HeyGen, public (built-in) groups are listed only with include_public=true."""
-    groups = [group for group in _groups(_runtime(request)) if include_public or not group.public]
+    groups = [group for group in _groups(runtime_of(request)) if include_public or not group.public]
     return envelopes.v2({"total_count": len(groups), "avatar_group_list": [{
         "id": group.id, "name": group.name, "created_at": group.looks[0].created_at, "num_looks": len(group.looks),
         "preview_image": group.looks[0].preview_image_url,
@@ -293,13 +289,13 @@ def groups_v2(request: Request, key_id: Key, include_public: bool = False) -> di
 
 @router.get("/v2/avatar_group/{group_id}/avatars", summary="The looks of one avatar group (v2)")
 def group_avatars_v2(request: Request, key_id: Key, group_id: str) -> dict:
-    group = _group(_runtime(request), group_id)
+    group = _group(runtime_of(request), group_id)
     return envelopes.v2({"avatar_list": [_v2_group_avatar(look) for look in group.looks]})
 
 
 @router.get("/v1/avatar.list", summary="Built-in avatars (legacy v1)")
 def list_v1(request: Request, key_id: Key) -> dict:
-    return envelopes.v1({"avatars": [_v2_avatar(look) for look in _looks(_runtime(request)) if look.public]})
+    return envelopes.v1({"avatars": [_v2_avatar(look) for look in _looks(runtime_of(request)) if look.public]})
 
 
 # --- avatars: v3 ---------------------------------------------------------------------------------------
@@ -325,7 +321,7 @@ def _v3_look(look: Look) -> dict:
 @router.get("/v3/avatars", summary="Avatar groups (v3, paged; ownership public = built-in, private = yours)")
 def groups_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None = None,
               ownership: Ownership | None = None) -> dict:
-    groups = [_v3_group(group) for group in _groups(_runtime(request)) if _owned(group.public, ownership)]
+    groups = [_v3_group(group) for group in _groups(runtime_of(request)) if _owned(group.public, ownership)]
     return _page(groups, limit, token)
 
 
@@ -334,7 +330,7 @@ def looks_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None
              group_id: str | None = None,
              avatar_type: Literal["studio_avatar", "digital_twin", "photo_avatar"] | None = None,
              ownership: Ownership | None = None) -> dict:
-    looks = [_v3_look(look) for look in _looks(_runtime(request))
+    looks = [_v3_look(look) for look in _looks(runtime_of(request))
              if (group_id is None or look.group_id == group_id)
              and (avatar_type is None or look.avatar_type == avatar_type) and _owned(look.public, ownership)]
     return _page(looks, limit, token)
@@ -342,12 +338,12 @@ def looks_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None
 
 @router.get("/v3/avatars/looks/{look_id}", summary="One avatar look (v3)")
 def look_v3(request: Request, key_id: Key, look_id: str) -> dict:
-    return envelopes.v3(_v3_look(_look(_runtime(request), look_id, "look_id")))
+    return envelopes.v3(_v3_look(_look(runtime_of(request), look_id, "look_id")))
 
 
 @router.get("/v3/avatars/{group_id}", summary="One avatar group (v3)")
 def group_v3(request: Request, key_id: Key, group_id: str) -> dict:
-    return envelopes.v3(_v3_group(_group(_runtime(request), group_id)))
+    return envelopes.v3(_v3_group(_group(runtime_of(request), group_id)))
 
 
 # --- voices --------------------------------------------------------------------------------------------
@@ -388,7 +384,7 @@ def _engine_matches(voice: voices.Voice, engine: str) -> bool:
 
 @router.get("/v2/voices", summary="All catalogue voices (v2)")
 def voices_v2(request: Request, key_id: Key) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     return envelopes.v2({"voices": [_v2_voice(runtime, voice) for voice in voices.list_voices()]})
 
 
@@ -404,7 +400,7 @@ def locales_v2(request: Request, key_id: Key) -> dict:
 
 @router.get("/v1/voice.list", summary="All catalogue voices (legacy v1)")
 def voices_v1(request: Request, key_id: Key) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     return envelopes.v1({"list": [{**_v2_voice(runtime, voice), "display_name": voice.name}
                                   for voice in voices.list_voices()]})
 
@@ -414,7 +410,7 @@ def voices_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | Non
               type: Literal["public", "private"] | None = None, engine: str | None = None,
               language: str | None = None, gender: str | None = None) -> dict:
     """Every catalogue voice is public; type=private lists none (voice cloning is not offered)."""
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     found = [_v3_voice(runtime, voice) for voice in voices.list_voices()
              if type != "private" and (engine is None or _engine_matches(voice, engine))
              and (language is None or _speaks(voice, language))
@@ -424,7 +420,7 @@ def voices_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | Non
 
 @router.get("/v3/voices/{voice_id}", summary="One catalogue voice (v3)")
 def voice_v3(request: Request, key_id: Key, voice_id: str) -> dict:
-    return envelopes.v3(_v3_voice(_runtime(request), _voice(voice_id)))
+    return envelopes.v3(_v3_voice(runtime_of(request), _voice(voice_id)))
 
 
 # --- text to speech ------------------------------------------------------------------------------------
@@ -450,13 +446,9 @@ def _script(text: str, input_type: str) -> str:
 
 @router.post("/v3/voices/speech", summary="Text to speech: a WAV file with word timestamps")
 async def speak(request: Request, key_id: Key) -> dict:
-    raw = await request.body()
-    try:
-        body = json.loads(raw or b"null")
-    except json.JSONDecodeError as error:
-        raise ServiceError("invalid_parameter", f"body is invalid: not JSON ({error.msg})", param="body") from None
+    _, body = await json_body(request)
     # Synthesis takes seconds of CPU: off the event loop, like the sync routes.
-    return envelopes.v3(await run_in_threadpool(_speech, _runtime(request), parse(SpeechRequest, body)))
+    return envelopes.v3(await run_in_threadpool(_speech, runtime_of(request), parse(SpeechRequest, body)))
 
 
 def _speech(runtime: Runtime, parsed: SpeechRequest) -> dict:

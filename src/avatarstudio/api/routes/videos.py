@@ -1,7 +1,6 @@
 """Create, status, list and delete videos, in each family's shapes."""
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -9,6 +8,7 @@ from sqlalchemy import select
 
 from avatarstudio import translate
 from avatarstudio.api import envelopes, views
+from avatarstudio.api.inputs import json_body, offset, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.api.idempotency import idempotent
 from avatarstudio.errors import ServiceError
@@ -25,18 +25,6 @@ router = APIRouter()
 Key = Annotated[str, Depends(require_key)]
 
 
-async def _body(request: Request) -> tuple[bytes, object]:
-    raw = await request.body()
-    try:
-        return raw, json.loads(raw or b"null")
-    except json.JSONDecodeError as error:
-        raise ServiceError("invalid_parameter", f"body is invalid: not JSON ({error.msg})", param="body") from None
-
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
 def _video(runtime: Runtime, video_id: str | None) -> Video:
     with runtime.db.session() as session:
         video = session.get(Video, video_id) if video_id else None
@@ -49,16 +37,16 @@ def _video(runtime: Runtime, video_id: str | None) -> Video:
 
 @router.post("/v1/video.webm", summary="Create a transparent WebM video (seed 000)")
 async def create_webm(request: Request, key_id: Key) -> dict:
-    runtime = _runtime(request)
-    _, body = await _body(request)
+    runtime = runtime_of(request)
+    _, body = await json_body(request)
     job = translate.webm(parse(wire_v1.WebmRequest, body), DbLookup(runtime, key_id))
     return envelopes.v1({"video_id": submit.submit(runtime, key_id, "v1-webm", job).id})
 
 
 @router.post("/v2/videos", summary="Create an Avatar IV video from an avatar or a photo (seed 001)")
 async def create_avatar_iv(request: Request, key_id: Key) -> dict:
-    runtime = _runtime(request)
-    _, body = await _body(request)
+    runtime = runtime_of(request)
+    _, body = await json_body(request)
     job = translate.avatar_iv(parse(wire_v2.AvatarIVRequest, body), DbLookup(runtime, key_id))
     video = submit.submit(runtime, key_id, "v2-videos", job)
     return envelopes.v2({"video_id": video.id, "status": "waiting"})
@@ -66,8 +54,8 @@ async def create_avatar_iv(request: Request, key_id: Key) -> dict:
 
 @router.post("/v2/video/generate", summary="Create a Studio video of 1-50 scenes (seed 003)")
 async def create_studio(request: Request, key_id: Key) -> dict:
-    runtime = _runtime(request)
-    _, body = await _body(request)
+    runtime = runtime_of(request)
+    _, body = await json_body(request)
     job = translate.studio(parse(wire_v2.GenerateRequest, body), DbLookup(runtime, key_id))
     return envelopes.v2({"video_id": submit.submit(runtime, key_id, "v2-generate", job).id})
 
@@ -75,8 +63,8 @@ async def create_studio(request: Request, key_id: Key) -> dict:
 @router.post("/v3/videos", summary="Create a video from an avatar (seed 002) or an image")
 async def create_v3(request: Request, key_id: Key,
                     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None):
-    runtime = _runtime(request)
-    raw, body = await _body(request)
+    runtime = runtime_of(request)
+    raw, body = await json_body(request)
 
     def handle() -> dict:
         parsed = parse(wire_v3.create_video_model(body), body)
@@ -89,8 +77,8 @@ async def create_v3(request: Request, key_id: Key,
 @router.post("/v3/videos/batches", summary="Create up to 100 videos in one request")
 async def create_batch(request: Request, key_id: Key,
                        idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None):
-    runtime = _runtime(request)
-    raw, body = await _body(request)
+    runtime = runtime_of(request)
+    raw, body = await json_body(request)
 
     def handle() -> dict:
         parsed = parse(wire_v3.CreateBatchRequest, body)
@@ -115,19 +103,19 @@ async def create_batch(request: Request, key_id: Key,
 
 @router.get("/v1/video_status.get", summary="Video status (v1 shape)")
 def status_v1(request: Request, key_id: Key, video_id: str | None = None) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     return envelopes.v1(views.v1_status(runtime, _video(runtime, video_id)))
 
 
 @router.get("/v2/videos/{video_id}", summary="Video status (v2 shape)")
 def status_v2(request: Request, key_id: Key, video_id: str) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     return envelopes.v2(views.v3_video(runtime, _video(runtime, video_id)))
 
 
 @router.get("/v3/videos/statuses", summary="Statuses of up to 100 videos by video_ids and/or batch_ids")
 def statuses(request: Request, key_id: Key, video_ids: str = "", batch_ids: str = "") -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     wanted = [item for item in video_ids.split(",") if item][:100]
     batches = [item for item in batch_ids.split(",") if item]
     with runtime.db.session() as session:
@@ -144,8 +132,8 @@ def statuses(request: Request, key_id: Key, video_ids: str = "", batch_ids: str 
 @router.get("/v3/videos/batches/{batch_id}", summary="A batch's aggregate status and its items")
 def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[int, Query(ge=1, le=100)] = 100,
                  token: str | None = None) -> dict:
-    runtime = _runtime(request)
-    start = int(token or 0)
+    runtime = runtime_of(request)
+    start = offset(token)
     with runtime.db.session() as session:
         batch = session.get(Batch, batch_id)
         if batch is None:
@@ -171,7 +159,7 @@ def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[
 
 @router.get("/v3/videos/{video_id}", summary="Video status (v3 shape)")
 def status_v3(request: Request, key_id: Key, video_id: str) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     return envelopes.v3(views.v3_video(runtime, _video(runtime, video_id)))
 
 
@@ -180,7 +168,7 @@ def status_v3(request: Request, key_id: Key, video_id: str) -> dict:
 def _page(runtime: Runtime, limit: int, token: str | None, folder_id: str | None = None,
           title: str | None = None) -> tuple[list[Video], str | None]:
     """Newest first; the token is the offset of the next page."""
-    start = int(token) if token and token.isdigit() else 0
+    start = offset(token)
     query = select(Video).order_by(Video.created_at.desc(), Video.id)
     if folder_id:
         query = query.where(Video.folder_id == folder_id)
@@ -194,14 +182,14 @@ def _page(runtime: Runtime, limit: int, token: str | None, folder_id: str | None
 @router.get("/v1/video.list", summary="List videos (v1)")
 def list_v1(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
             token: str | None = None) -> dict:
-    videos, next_token = _page(_runtime(request), limit, token)
+    videos, next_token = _page(runtime_of(request), limit, token)
     return envelopes.v1({"token": next_token, "videos": [views.v1_list_item(video) for video in videos]})
 
 
 @router.get("/v3/videos", summary="List videos (v3, paged, filter by folder_id or title)")
 def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20, token: str | None = None,
             folder_id: str | None = None, title: str | None = None) -> dict:
-    runtime = _runtime(request)
+    runtime = runtime_of(request)
     videos, next_token = _page(runtime, limit, token, folder_id, title)
     return envelopes.v3_page([views.v3_video(runtime, video) for video in videos], next_token is not None, next_token)
 
@@ -216,9 +204,9 @@ def _delete(runtime: Runtime, video_id: str | None) -> str:
 
 @router.delete("/v1/video.delete", summary="Delete a video and its files (v1)")
 def delete_v1(request: Request, key_id: Key, video_id: str | None = None) -> dict:
-    return envelopes.v1({"video_id": _delete(_runtime(request), video_id)})
+    return envelopes.v1({"video_id": _delete(runtime_of(request), video_id)})
 
 
 @router.delete("/v3/videos/{video_id}", summary="Delete a video and its files (v3)")
 def delete_v3(request: Request, key_id: Key, video_id: str) -> dict:
-    return envelopes.v3({"id": _delete(_runtime(request), video_id), "deleted": True})
+    return envelopes.v3({"id": _delete(runtime_of(request), video_id), "deleted": True})

@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from avatarstudio.api import envelopes
+from avatarstudio.api.inputs import json_body, offset, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError
 from avatarstudio.jobs.webhooks import EVENT_TYPES, iso
@@ -67,23 +68,6 @@ class V1EndpointChange(EndpointChange):
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
-
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-async def _json(request: Request) -> object:
-    """The request's JSON body (None when empty); anything else is an invalid_parameter error naming `body`."""
-    try:
-        return json.loads(await request.body() or b"null")
-    except json.JSONDecodeError as error:
-        raise ServiceError("invalid_parameter", f"body is invalid: not JSON ({error.msg})", param="body") from None
-
-
-def _offset(token: str | None) -> int:
-    """List tokens are the offset of the next page, as in the other v3 listings."""
-    return int(token) if token and token.isdigit() else 0
-
 
 def _new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
@@ -144,26 +128,26 @@ def _page(items: list, start: int, limit: int) -> dict:
 
 @router.post("/v1/webhook/endpoint.add", summary="Register a webhook endpoint (v1); no `events` means all")
 async def add_v1(request: Request, key_id: Key) -> dict:
-    endpoint = _create(_runtime(request), parse(EndpointCreate, await _json(request)))
+    endpoint = _create(runtime_of(request), parse(EndpointCreate, (await json_body(request))[1]))
     return envelopes.v1(_view(endpoint, show_secret=True))
 
 
 @router.get("/v1/webhook/endpoint.list", summary="List webhook endpoints (v1 includes each secret)")
 def list_v1(request: Request, key_id: Key) -> dict:
-    return envelopes.v1([_view(endpoint, show_secret=True) for endpoint in _all_endpoints(_runtime(request))])
+    return envelopes.v1([_view(endpoint, show_secret=True) for endpoint in _all_endpoints(runtime_of(request))])
 
 
 @router.api_route("/v1/webhook/endpoint.update", methods=["PATCH", "POST"],
                   summary="Change a webhook endpoint's url, events or status (enabled/disabled)")
 async def update_v1(request: Request, key_id: Key) -> dict:
-    change = parse(V1EndpointChange, await _json(request))
-    endpoint = _update(_runtime(request), change.endpoint_id, change)
+    change = parse(V1EndpointChange, (await json_body(request))[1])
+    endpoint = _update(runtime_of(request), change.endpoint_id, change)
     return envelopes.v1(_view(endpoint, show_secret=True))
 
 
 @router.delete("/v1/webhook/endpoint.delete", summary="Delete a webhook endpoint (v1, `?endpoint_id=`)")
 def delete_v1(request: Request, key_id: Key, endpoint_id: str) -> dict:
-    _delete(_runtime(request), endpoint_id)
+    _delete(runtime_of(request), endpoint_id)
     return envelopes.v1({"endpoint_id": endpoint_id})
 
 
@@ -181,33 +165,33 @@ def event_types_v1(request: Request, key_id: Key) -> dict:
 
 @router.post("/v3/webhooks/endpoints", summary="Register a webhook endpoint; the secret is shown only here")
 async def create_v3(request: Request, key_id: Key) -> dict:
-    endpoint = _create(_runtime(request), parse(EndpointCreate, await _json(request)))
+    endpoint = _create(runtime_of(request), parse(EndpointCreate, (await json_body(request))[1]))
     return envelopes.v3(_view(endpoint, show_secret=True))
 
 
 @router.get("/v3/webhooks/endpoints", summary="List webhook endpoints, newest first (secrets are null)")
 def list_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None = None) -> dict:
-    start = _offset(token)
-    endpoints = _all_endpoints(_runtime(request), start, limit + 1)
+    start = offset(token)
+    endpoints = _all_endpoints(runtime_of(request), start, limit + 1)
     return _page([_view(endpoint, show_secret=False) for endpoint in endpoints], start, limit)
 
 
 @router.patch("/v3/webhooks/endpoints/{endpoint_id}", summary="Change an endpoint's url or events (events replaced)")
 async def update_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
-    endpoint = _update(_runtime(request), endpoint_id, parse(EndpointChange, await _json(request)))
+    endpoint = _update(runtime_of(request), endpoint_id, parse(EndpointChange, (await json_body(request))[1]))
     return envelopes.v3(_view(endpoint, show_secret=False))
 
 
 @router.delete("/v3/webhooks/endpoints/{endpoint_id}", summary="Delete a webhook endpoint")
 def delete_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
-    _delete(_runtime(request), endpoint_id)
+    _delete(runtime_of(request), endpoint_id)
     return envelopes.v3({"endpoint_id": endpoint_id})
 
 
 @router.post("/v3/webhooks/endpoints/{endpoint_id}/rotate-secret",
              summary="Replace an endpoint's signing secret; the old one stops working at once")
 def rotate_secret_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
-    with _runtime(request).db.session() as session:
+    with runtime_of(request).db.session() as session:
         endpoint = _endpoint(session, endpoint_id)
         endpoint.secret = _new_secret()
     return envelopes.v3({"endpoint_id": endpoint.id, "secret": endpoint.secret})
@@ -244,8 +228,8 @@ def events_v3(request: Request, key_id: Key, event_type: str | None = None, enti
     if event_type and event_type not in EVENT_TYPES:
         raise ServiceError("invalid_parameter", f"event_type is invalid: unknown event type {event_type!r}",
                            param="event_type")
-    start = _offset(token)
-    with _runtime(request).db.session() as session:
+    start = offset(token)
+    with runtime_of(request).db.session() as session:
         event_ids = list(session.scalars(_event_ids(event_type, entity_id).offset(start).limit(limit + 1)))
         rows = session.scalars(select(WebhookEvent).where(WebhookEvent.event_id.in_(event_ids))
                                .order_by(WebhookEvent.created_at, WebhookEvent.id))
