@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from avatarstudio.api import envelopes
+from avatarstudio.api import envelopes, openapi
 from avatarstudio.api.routes import account, assets, catalog, files, videos, webhooks
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
@@ -64,5 +64,6 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     for module in (videos, assets, catalog, webhooks, account, files):
         app.include_router(module.router)
+    openapi.install(app)
     app.add_middleware(NormalisePath)
     return app

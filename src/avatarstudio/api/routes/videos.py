@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from avatarstudio import translate
 from avatarstudio.api import envelopes, views
+from avatarstudio.api.openapi import body
 from avatarstudio.api.inputs import json_body, offset, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.api.idempotency import idempotent
@@ -35,7 +36,8 @@ def _video(runtime: Runtime, video_id: str | None) -> Video:
 
 # --- create --------------------------------------------------------------------------------------------
 
-@router.post("/v1/video.webm", summary="Create a transparent WebM video (seed 000)")
+@router.post("/v1/video.webm", summary="Create a transparent WebM video (seed 000)",
+             openapi_extra=body(wire_v1.WebmRequest))
 async def create_webm(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
     _, body = await json_body(request)
@@ -43,7 +45,8 @@ async def create_webm(request: Request, key_id: Key) -> dict:
     return envelopes.v1({"video_id": submit.submit(runtime, key_id, "v1-webm", job).id})
 
 
-@router.post("/v2/videos", summary="Create an Avatar IV video from an avatar or a photo (seed 001)")
+@router.post("/v2/videos", summary="Create an Avatar IV video from an avatar or a photo (seed 001)",
+             openapi_extra=body(wire_v2.AvatarIVRequest))
 async def create_avatar_iv(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
     _, body = await json_body(request)
@@ -52,7 +55,8 @@ async def create_avatar_iv(request: Request, key_id: Key) -> dict:
     return envelopes.v2({"video_id": video.id, "status": "waiting"})
 
 
-@router.post("/v2/video/generate", summary="Create a Studio video of 1-50 scenes (seed 003)")
+@router.post("/v2/video/generate", summary="Create a Studio video of 1-50 scenes (seed 003)",
+             openapi_extra=body(wire_v2.GenerateRequest))
 async def create_studio(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
     _, body = await json_body(request)
@@ -60,7 +64,8 @@ async def create_studio(request: Request, key_id: Key) -> dict:
     return envelopes.v2({"video_id": submit.submit(runtime, key_id, "v2-generate", job).id})
 
 
-@router.post("/v3/videos", summary="Create a video from an avatar (seed 002) or an image")
+@router.post("/v3/videos", summary="Create a video from an avatar (seed 002) or an image",
+             openapi_extra=body(wire_v3.CreateVideo, "CreateVideo"))
 async def create_v3(request: Request, key_id: Key,
                     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None):
     runtime = runtime_of(request)
@@ -74,7 +79,8 @@ async def create_v3(request: Request, key_id: Key,
     return idempotent(runtime, key_id, idempotency_key, raw, handle)
 
 
-@router.post("/v3/videos/batches", summary="Create up to 100 videos in one request")
+@router.post("/v3/videos/batches", summary="Create up to 100 videos in one request",
+             openapi_extra=body(wire_v3.CreateBatchRequest))
 async def create_batch(request: Request, key_id: Key,
                        idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None):
     runtime = runtime_of(request)

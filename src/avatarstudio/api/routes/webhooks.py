@@ -137,8 +137,10 @@ def list_v1(request: Request, key_id: Key) -> dict:
     return envelopes.v1([_view(endpoint, show_secret=True) for endpoint in _all_endpoints(runtime_of(request))])
 
 
-@router.api_route("/v1/webhook/endpoint.update", methods=["PATCH", "POST"],
-                  summary="Change a webhook endpoint's url, events or status (enabled/disabled)")
+@router.patch("/v1/webhook/endpoint.update",
+              summary="Change a webhook endpoint's url, events or status (enabled/disabled)")
+@router.post("/v1/webhook/endpoint.update", operation_id="update_v1_webhook_endpoint_post",
+             summary="Change a webhook endpoint (POST, for clients that cannot send PATCH)")
 async def update_v1(request: Request, key_id: Key) -> dict:
     change = parse(V1EndpointChange, (await json_body(request))[1])
     endpoint = _update(runtime_of(request), change.endpoint_id, change)
