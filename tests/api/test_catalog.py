@@ -244,3 +244,10 @@ def test_missing_key_is_401_in_the_family_envelope(service, path: str) -> None:
         assert body["data"] is None and body["error"]["code"] == "unauthorized"
     else:
         assert body["error"]["code"] == "unauthorized" and "data" not in body
+
+
+def test_v3_speech_accepts_its_documented_double_speed(client: httpx.Client) -> None:
+    text = "Counting slowly and then quickly from one to ten."
+    normal = client.post("/v3/voices/speech", json={"text": text, "voice_id": VOICE}).json()["data"]
+    double = client.post("/v3/voices/speech", json={"text": text, "voice_id": VOICE, "speed": 2.0}).json()["data"]
+    assert 0.4 < double["duration"] / normal["duration"] < 0.65

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
 from avatarstudio import spec
-from avatarstudio.catalog import avatars, voices
+from avatarstudio.catalog import voices
 from avatarstudio.errors import RenderError
 from avatarstudio.render import encode, speech
 from avatarstudio.render.avatars import AvatarEngine, builtin_engine, photo_engine
@@ -30,6 +31,7 @@ Progress = Callable[[float], None]
 """Called with the fraction done, 0..1."""
 
 SPEECH_SHARE = 0.1
+PLACEMENT_PROBE_HEIGHT = 256
 FRAMES_SHARE = 0.85
 
 
@@ -124,14 +126,16 @@ def _first_video_frame(path: Path) -> Frame:
 
 def _avatar(character: spec.Character, canvas: tuple[int, int],
             resolve: MediaResolver) -> tuple[AvatarEngine, Placement]:
+    """The look's engine, built at the size it is shown so frames need no resizing."""
     look = character.look
-    still = (avatars.look_image(look.avatar_id) if isinstance(look, spec.BuiltinLook)
-             else _load_image(resolve(look.image, "image")))
-    placement = place((still.shape[1], still.shape[0]), canvas, character.scale, character.offset_x,
-                      character.offset_y, character.style)
-    height = max(2, placement.height)
-    engine = builtin_engine(look.avatar_id, height) if isinstance(look, spec.BuiltinLook) else photo_engine(still, height)
-    return engine, placement
+    if isinstance(look, spec.BuiltinLook):
+        make = partial(builtin_engine, look.avatar_id)
+    else:
+        make = partial(photo_engine, _load_image(resolve(look.image, "image")))
+    sizing = make(PLACEMENT_PROBE_HEIGHT)
+    placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y, character.style,
+                      face_box=sizing.face_box)
+    return make(max(2, placement.height)), placement
 
 
 def _scene_frames(scene: _Scene, output: spec.Output, resolve: MediaResolver, notes: list[str],

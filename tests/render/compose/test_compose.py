@@ -1,7 +1,6 @@
 import time
 
 import numpy as np
-import pytest
 
 from avatarstudio.render.compose.background import background_canvas
 from avatarstudio.render.compose.placement import Placement, composite, place

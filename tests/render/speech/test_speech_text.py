@@ -48,7 +48,7 @@ def test_a_break_is_that_much_silence_in_the_right_place(voice):
     assert there.label == "there" and good.label == "Good"
     assert 1.0 <= good.start - there.end <= 1.3
     assert 0.9 <= longest_quiet_run(track, there.end, good.start) <= 1.2
-    assert track.duration - plain.duration == pytest.approx(1.0 - 0.3, abs=0.1)  # the break replaces the sentence pause
+    assert track.duration - plain.duration == pytest.approx(1.0 - 0.3, abs=0.2)  # the break replaces the sentence pause
 
 
 def test_a_script_of_only_a_break_is_silence(voice):

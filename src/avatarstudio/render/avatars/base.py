@@ -45,10 +45,11 @@ DEFAULT_FACE_BOX = FaceBox(cx=0.5, cy=0.35, height=0.3)
 class AvatarEngine(Protocol):
     """Turns face parameters into frames of one avatar look.
 
-    Guarantees: `frame` returns a new or read-only RGBA uint8 array of the same (height, width) for every call on
+    Guarantees: `frame` returns a new or read-only RGBA uint8 array of `size` (width, height) for every call on
     one instance; equal params give equal frames; `face_box` describes where the face is at rest.
     """
 
+    size: tuple[int, int]
     face_box: FaceBox
 
     def frame(self, params: FaceParams) -> Frame:

@@ -1,13 +1,11 @@
-"""A photo avatar for now: the still itself, moved gently as a whole by one cheap affine per frame.
+"""A photo avatar for now: the still itself, moved gently as a whole.
 
-The head pose (head_x, head_y, head_roll) becomes a small translation and a rotation about the chin; mouth and
-eyes are not animated yet (issue #4 replaces this engine with a landmark-driven warp of the face). The photo is
-padded by repeating its edge pixels before it is moved, so the frame borders never show a gap, and it is
-enlarged by `ZOOM` so that smear stays a few pixels wide.
+The photo is enlarged once by `MARGIN` on every side; each frame is a window of the output size into it, shifted
+by the head pose (head_x, head_y; breathing arrives through head_y). That is a pure slice, so a frame costs
+nothing and never shows an edge. Head roll, mouth and eyes are not shown yet: issue #4 replaces this engine
+with a landmark-driven warp of the face.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from PIL import Image
@@ -16,8 +14,7 @@ from avatarstudio.render.avatars.base import DEFAULT_FACE_BOX, FaceBox, FacePara
 from avatarstudio.render.compose.blend import as_rgba
 from avatarstudio.render.vocabulary import Frame
 
-ZOOM = 1.03
-PAD = 0.06  # of the larger side, replicated edge pixels around the photo
+MARGIN = 0.02  # of the frame's width and height, on each side: the most the window may shift
 
 
 class PhotoEngine:
@@ -26,32 +23,19 @@ class PhotoEngine:
     def __init__(self, image: Frame, height: int, face_box: FaceBox = DEFAULT_FACE_BOX):
         rgba = as_rgba(image)
         width = max(1, round(rgba.shape[1] * height / rgba.shape[0]))
-        still = np.asarray(Image.fromarray(rgba, "RGBA").resize((width, height), Image.Resampling.LANCZOS))
         self.size = (width, height)
         self.face_box = face_box
-        self._pad = math.ceil(PAD * max(width, height))
-        self._padded = Image.fromarray(np.pad(still, ((self._pad,) * 2, (self._pad,) * 2, (0, 0)), mode="edge"))
+        self._margin = (round(MARGIN * width), round(MARGIN * height))
+        enlarged = (width + 2 * self._margin[0], height + 2 * self._margin[1])
+        self._photo = np.asarray(Image.fromarray(rgba, "RGBA").resize(enlarged, Image.Resampling.LANCZOS))
         self._face_px = face_box.height * height
-        self._pivot = (face_box.cx * width, (face_box.cy + face_box.height / 2) * height)
-        self._rest = self._moved(0.0, 0.0, 0.0)
 
     def frame(self, params: FaceParams) -> Frame:
-        """The photo moved by the head pose in `params`; a new (height, width, 4) array."""
-        if not (params.head_x or params.head_y or params.head_roll):
-            return self._rest.copy()
-        return self._moved(params.head_x, params.head_y, params.head_roll)
-
-    def _moved(self, head_x: float, head_y: float, head_roll: float) -> Frame:
-        # Image.transform wants the inverse map: for each output pixel, where to read in the padded photo.
-        angle = math.radians(head_roll)
-        cos, sin = math.cos(angle) / ZOOM, math.sin(angle) / ZOOM
-        px, py = self._pivot
-        tx, ty = head_x * self._face_px, head_y * self._face_px
-        # input = pivot + R(-roll) (output - pivot - t) / ZOOM, shifted by the padding.
-        a, b = cos, sin
-        d, e = -sin, cos
-        ox, oy = -px - tx, -py - ty
-        c = a * ox + b * oy + px + self._pad
-        f = d * ox + e * oy + py + self._pad
-        moved = self._padded.transform(self.size, Image.Transform.AFFINE, (a, b, c, d, e, f), Image.Resampling.BILINEAR)
-        return np.asarray(moved)
+        """The photo window for the head pose in `params` (shifts beyond the margin stop at it); read-only."""
+        mx, my = self._margin
+        dx = int(np.clip(round(params.head_x * self._face_px), -mx, mx))
+        dy = int(np.clip(round(params.head_y * self._face_px), -my, my))
+        # The content moves right/down by (dx, dy): the window moves the other way.
+        window = self._photo[my - dy:my - dy + self.size[1], mx - dx:mx - dx + self.size[0]]
+        window.flags.writeable = False
+        return window

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from avatarstudio.render.speech.errors import SpeechError
 
-SPEED_RANGE = (0.5, 1.5)
+SPEED_RANGE = (0.5, 2.0)
+"""The engines handle up to 2x (v3 speech allows it); the video endpoints limit speed to 1.5 in their wire models."""
 PITCH_RANGE = (-50.0, 50.0)
 SEMITONES_PER_PITCH_UNIT = 0.1
 

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 MAX_TEXT_CHARS = 5000
 SENTENCE_PAUSE = 0.3
-"""Seconds of silence between sentences at speed 1.0 (scaled by 1/rate); break tags add exactly their time."""
+"""Seconds of silence between sentences at speed 1.0 (scaled by 1/rate). A break tag replaces it with exactly
+its own time, so the gap between the words around a break is that time plus TAIL_SECONDS and LEAD_SECONDS."""
 LEAD_SECONDS = 0.03
 TAIL_SECONDS = 0.08
 """Each chunk keeps this much of the engine's audio before its first and after its last phoneme."""

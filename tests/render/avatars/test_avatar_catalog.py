@@ -1,8 +1,8 @@
 import numpy as np
+import pytest
 
 from avatarstudio.catalog.avatars import LOOK_HEIGHT, UnknownAvatar, get_avatar, list_avatars, look_image
 from avatarstudio.render.avatars import FaceParams, builtin_engine, photo_engine
-import pytest
 
 
 def test_catalogue_ids_are_unique_and_looks_group_by_person():
@@ -40,7 +40,9 @@ def test_photo_engine_moves_a_user_photo_without_opening_gaps():
     photo = np.asarray(look_image("Astronaut_Vertical_public"))[..., :3]
     engine = photo_engine(photo, 240)
     rest = engine.frame(FaceParams())
-    tilted = engine.frame(FaceParams(head_x=0.05, head_y=0.03, head_roll=3.0))
-    assert rest.shape == tilted.shape == (240, 135, 4)
-    assert (tilted[..., 3] == 255).all()
-    assert np.abs(rest.astype(int) - tilted.astype(int)).mean() > 2
+    moved = engine.frame(FaceParams(head_x=0.05, head_y=0.03))
+    assert rest.shape == moved.shape == (240, 135, 4)
+    assert (moved[..., 3] == 255).all()
+    assert np.abs(rest.astype(int) - moved.astype(int)).mean() > 2
+    far = engine.frame(FaceParams(head_x=5.0, head_y=-5.0))      # clamped to the margin, never past the photo
+    assert far.shape == rest.shape and (far[..., 3] == 255).all()
