@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DATA_DIR ?= data
+# The newest mediapipe wheel that still ships the face-mesh and selfie-segmentation models.
+MEDIAPIPE := 0.10.21
 
 .PHONY: install serve test clean
 
@@ -15,6 +17,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps 'mediapipe==$(MEDIAPIPE)'
 	touch $(STAMP)
 
 serve: install
