@@ -9,7 +9,7 @@ DATA_DIR ?= data
 # The newest mediapipe wheel that still ships the face-mesh and selfie-segmentation models.
 MEDIAPIPE := 0.10.21
 
-.PHONY: install serve test clean
+.PHONY: install serve test bench quality clean
 
 install: $(STAMP)
 
@@ -25,6 +25,12 @@ serve: install
 
 test: install
 	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+quality: install
+	$(BIN)/python quality/run.py
 
 clean:
 	rm -rf $(VENV) $(DATA_DIR)

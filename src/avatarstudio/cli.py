@@ -117,8 +117,10 @@ def render(args: argparse.Namespace) -> int:
     rendered = pipeline.render(job.spec, out, resolver(runtime, out), progress=report,
                                max_seconds=runtime.settings.max_video_seconds)
     print(f"\nrendered {rendered.duration:.2f} s of video in {time.monotonic() - started:.2f} s", file=sys.stderr)
-    for path in (rendered.video, rendered.thumbnail, rendered.gif, rendered.srt, rendered.vtt, rendered.ass):
-        print(path)
+    for path in (rendered.video, rendered.captioned, rendered.thumbnail, rendered.gif, rendered.srt, rendered.vtt,
+                 rendered.ass):
+        if path is not None:
+            print(path)
     for note in rendered.notes:
         print(f"note: {note}", file=sys.stderr)
     return 0

@@ -54,9 +54,11 @@ def resolver(runtime: Runtime, workdir: Path) -> pipeline.MediaResolver:
 
 def store_outputs(runtime: Runtime, video_id: str, rendered: pipeline.Rendered) -> dict[str, str]:
     files = {"video": rendered.video, "thumbnail": rendered.thumbnail, "gif": rendered.gif, "srt": rendered.srt,
-             "vtt": rendered.vtt, "ass": rendered.ass}
+             "vtt": rendered.vtt, "ass": rendered.ass, "captioned": rendered.captioned}
     keys = {}
     for role, path in files.items():
+        if path is None:
+            continue
         key = f"videos/{video_id}/{path.name}"
         runtime.blobs.put_file(key, path)
         keys[role] = key

@@ -22,6 +22,7 @@ from avatarstudio.render.compose.background import background_canvas
 from avatarstudio.render.compose.placement import Placement, composite, place
 from avatarstudio.render.compose.text import draw_text
 from avatarstudio.render.motion import face_params
+from avatarstudio.render.stopwatch import Stopwatch
 from avatarstudio.render.vocabulary import Frame, SpeechTrack, Timed
 
 MediaResolver = Callable[[spec.MediaRef, str], Path]
@@ -44,7 +45,11 @@ class Rendered:
     vtt: Path
     ass: Path
     duration: float
+    captioned: Path | None = None
+    """The video with captions burned in, when the request asked for captions."""
     notes: list[str] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in each stage: speech, motion, avatar, compose, encode, side_files."""
 
 
 @dataclass
@@ -138,20 +143,26 @@ def _avatar(character: spec.Character, canvas: tuple[int, int],
     return make(max(2, placement.height)), placement
 
 
-def _scene_frames(scene: _Scene, output: spec.Output, resolve: MediaResolver, notes: list[str],
-                  seed: int) -> Iterator[Frame]:
-    layer = _background(scene.source, output.width, output.height, resolve, notes)
+def _scene_frames(scene: _Scene, output: spec.Output, resolve: MediaResolver, notes: list[str], seed: int,
+                  clock: Stopwatch) -> Iterator[Frame]:
+    with clock.stage("compose"):
+        layer = _background(scene.source, output.width, output.height, resolve, notes)
     character = scene.source.character
     if character is None:
         for _ in range(scene.n_frames):
             yield layer
         return
-    engine, placement = _avatar(character, (output.width, output.height), resolve)
-    params = face_params(scene.track, output.fps, scene.n_frames, character.expressiveness, character.expression,
-                         seed=seed)
+    with clock.stage("avatar"):
+        engine, placement = _avatar(character, (output.width, output.height), resolve)
+    with clock.stage("motion"):
+        params = face_params(scene.track, output.fps, scene.n_frames, character.expressiveness, character.expression,
+                             seed=seed)
     for frame_params in params:
-        yield composite(layer.copy(), engine.frame(frame_params), placement, character.style,
-                        character.circle_background)
+        with clock.stage("avatar"):
+            avatar = engine.frame(frame_params)
+        with clock.stage("compose"):
+            frame = composite(layer.copy(), avatar, placement, character.style, character.circle_background)
+        yield frame
 
 
 def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progress: Progress = lambda _: None,
@@ -159,9 +170,11 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
     """Render the whole video into `workdir`; RenderError names what went wrong."""
     workdir.mkdir(parents=True, exist_ok=True)
     output = video.output
+    clock = Stopwatch()
     scenes: list[_Scene] = []
     for index, scene in enumerate(video.scenes):
-        track, n_frames = _fit_to_frames(_speak(scene, resolve), output.fps)
+        with clock.stage("speech"):
+            track, n_frames = _fit_to_frames(_speak(scene, resolve), output.fps)
         scenes.append(_Scene(scene, track, n_frames))
         progress(SPEECH_SHARE * (index + 1) / len(video.scenes))
     total_frames = sum(scene.n_frames for scene in scenes)
@@ -177,25 +190,29 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
         words += _shifted(scene.track.words, offset)
         offset += scene.n_frames / output.fps
 
-    notes: list[str] = []
     files = Rendered(workdir / f"video.{output.container}", workdir / "thumbnail.jpg", workdir / "preview.gif",
-                     workdir / "captions.srt", workdir / "captions.vtt", workdir / "captions.ass", duration, notes)
+                     workdir / "captions.srt", workdir / "captions.vtt", workdir / "captions.ass", duration)
     target = encode.EncodeTarget(files.video, output.container, output.width, output.height, output.fps)
     thumbnail: Frame | None = None
     written = 0
     with encode.VideoWriter(target, samples, scenes[0].track.sample_rate) as writer:
         for index, scene in enumerate(scenes):
-            for frame in _scene_frames(scene, output, resolve, notes, seed=index):
-                writer.write(frame)
+            for frame in _scene_frames(scene, output, resolve, files.notes, index, clock):
+                with clock.stage("encode"):
+                    writer.write(frame)
                 written += 1
                 if written == min(total_frames // 2, output.fps):
                     thumbnail = frame
                 if written % output.fps == 0:
                     progress(SPEECH_SHARE + FRAMES_SHARE * written / total_frames)
-    encode.write_thumbnail(thumbnail if thumbnail is not None else frame, files.thumbnail)
-    encode.write_gif_preview(files.video, files.gif)
-    files.srt.write_text(encode.captions_srt(words))
-    files.vtt.write_text(encode.captions_vtt(words))
-    files.ass.write_text(encode.captions_ass(words, output.width, output.height))
+        with clock.stage("encode"):
+            writer.close()
+    with clock.stage("side_files"):
+        encode.write_thumbnail(thumbnail if thumbnail is not None else frame, files.thumbnail)
+        encode.write_gif_preview(files.video, files.gif)
+        files.srt.write_text(encode.captions_srt(words))
+        files.vtt.write_text(encode.captions_vtt(words))
+        files.ass.write_text(encode.captions_ass(words, output.width, output.height))
+    files.stage_seconds = dict(clock.seconds)
     progress(1.0)
     return files
