@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from avatarstudio import translate
@@ -36,32 +37,36 @@ def _video(runtime: Runtime, video_id: str | None) -> Video:
 
 # --- create --------------------------------------------------------------------------------------------
 
+async def _create(request: Request, key_id: str, api: str, model: type, translator) -> Video:
+    """Validate, translate and queue one create request; the database work runs off the event loop."""
+    runtime = runtime_of(request)
+    _, body = await json_body(request)
+
+    def handle() -> Video:
+        return submit.submit(runtime, key_id, api, translator(parse(model, body), DbLookup(runtime, key_id)))
+
+    return await run_in_threadpool(handle)
+
+
 @router.post("/v1/video.webm", summary="Create a transparent WebM video (seed 000)",
              openapi_extra=body(wire_v1.WebmRequest))
 async def create_webm(request: Request, key_id: Key) -> dict:
-    runtime = runtime_of(request)
-    _, body = await json_body(request)
-    job = translate.webm(parse(wire_v1.WebmRequest, body), DbLookup(runtime, key_id))
-    return envelopes.v1({"video_id": submit.submit(runtime, key_id, "v1-webm", job).id})
+    video = await _create(request, key_id, "v1-webm", wire_v1.WebmRequest, translate.webm)
+    return envelopes.v1({"video_id": video.id})
 
 
 @router.post("/v2/videos", summary="Create an Avatar IV video from an avatar or a photo (seed 001)",
              openapi_extra=body(wire_v2.AvatarIVRequest))
 async def create_avatar_iv(request: Request, key_id: Key) -> dict:
-    runtime = runtime_of(request)
-    _, body = await json_body(request)
-    job = translate.avatar_iv(parse(wire_v2.AvatarIVRequest, body), DbLookup(runtime, key_id))
-    video = submit.submit(runtime, key_id, "v2-videos", job)
+    video = await _create(request, key_id, "v2-videos", wire_v2.AvatarIVRequest, translate.avatar_iv)
     return envelopes.v2({"video_id": video.id, "status": "waiting"})
 
 
 @router.post("/v2/video/generate", summary="Create a Studio video of 1-50 scenes (seed 003)",
              openapi_extra=body(wire_v2.GenerateRequest))
 async def create_studio(request: Request, key_id: Key) -> dict:
-    runtime = runtime_of(request)
-    _, body = await json_body(request)
-    job = translate.studio(parse(wire_v2.GenerateRequest, body), DbLookup(runtime, key_id))
-    return envelopes.v2({"video_id": submit.submit(runtime, key_id, "v2-generate", job).id})
+    video = await _create(request, key_id, "v2-generate", wire_v2.GenerateRequest, translate.studio)
+    return envelopes.v2({"video_id": video.id})
 
 
 @router.post("/v3/videos", summary="Create a video from an avatar (seed 002) or an image",
@@ -69,14 +74,14 @@ async def create_studio(request: Request, key_id: Key) -> dict:
 async def create_v3(request: Request, key_id: Key,
                     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None):
     runtime = runtime_of(request)
-    raw, body = await json_body(request)
+    raw, payload = await json_body(request)
 
     def handle() -> dict:
-        parsed = parse(wire_v3.create_video_model(body), body)
+        parsed = parse(wire_v3.create_video_model(payload), payload)
         video = submit.submit(runtime, key_id, "v3-videos", translate.v3_video(parsed, DbLookup(runtime, key_id)))
         return envelopes.v3({"video_id": video.id, "status": "waiting", "output_format": video.output_format})
 
-    return idempotent(runtime, key_id, idempotency_key, raw, handle)
+    return await run_in_threadpool(idempotent, runtime, key_id, idempotency_key, raw, handle)
 
 
 @router.post("/v3/videos/batches", summary="Create up to 100 videos in one request",
@@ -84,10 +89,10 @@ async def create_v3(request: Request, key_id: Key,
 async def create_batch(request: Request, key_id: Key,
                        idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None):
     runtime = runtime_of(request)
-    raw, body = await json_body(request)
+    raw, payload = await json_body(request)
 
     def handle() -> dict:
-        parsed = parse(wire_v3.CreateBatchRequest, body)
+        parsed = parse(wire_v3.CreateBatchRequest, payload)
         lookup = DbLookup(runtime, key_id)
         jobs = [translate.v3_video(item, lookup) for item in parsed.videos]
         for index, job in enumerate(jobs):
@@ -102,7 +107,7 @@ async def create_batch(request: Request, key_id: Key,
         return envelopes.v3({"batch_id": batch.id, "status": "processing", "total_items": len(videos),
                              "video_ids": [video.id for video in videos], "created_at": int(batch.created_at)})
 
-    return idempotent(runtime, key_id, idempotency_key, raw, handle)
+    return await run_in_threadpool(idempotent, runtime, key_id, idempotency_key, raw, handle)
 
 
 # --- status --------------------------------------------------------------------------------------------
