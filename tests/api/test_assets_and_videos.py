@@ -98,3 +98,22 @@ def test_batch_statuses_folders_list_and_delete(client: httpx.Client, service) -
     missing = client.post("/v2/video/generate", json={"folder_id": "f" * 32, "video_inputs": [
         {"voice": {"type": "silence", "duration": 1}}]})
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+def test_v3_image_type_takes_nested_and_flat_image_fields(client: httpx.Client, service) -> None:
+    asset = client.post("/v3/assets", files={"file": ("me.png", ASTRONAUT_PNG.read_bytes(), "image/png")}).json()["data"]
+    common = {"script": "Hi.", "voice_id": VOICE, "resolution": "720p"}
+    bodies = [{"type": "image", "image": {"type": "asset_id", "asset_id": asset["asset_id"]}, **common},
+              {"type": "image", "image": {"type": "url", "url": asset["url"]}, **common},
+              {"image_url": asset["url"], **common},
+              {"type": "image", "image_asset_id": asset["asset_id"], **common}]
+    ids = []
+    for body in bodies:
+        response = client.post("/v3/videos", json=body)
+        assert response.status_code == 200, response.text
+        ids.append(response.json()["data"]["video_id"])
+    for video_id in ids:
+        assert service.wait(video_id)["status"] == "completed"
+    no_image = client.post("/v3/videos", json={"type": "image", **common})
+    assert no_image.status_code == 400
+    assert "either image or image_url or image_asset_id" in no_image.json()["error"]["message"]
