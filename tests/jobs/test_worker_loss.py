@@ -100,3 +100,27 @@ def test_concurrency_cap_answers_429_with_retry_after(tmp_path: Path) -> None:
             assert v3.status_code == 429 and v3.json()["error"]["code"] == "rate_limit_exceeded"
     finally:
         stop_service(service)
+
+
+def test_a_waiting_video_whose_task_was_lost_is_queued_again(tmp_path: Path) -> None:
+    service = start_service(tmp_path, workers=0)
+    try:
+        with service.client() as client:
+            body = {"video_inputs": [{"voice": {"type": "silence", "duration": 1}}]}
+            video_id = client.post("/v2/video/generate", json=body).json()["data"]["video_id"]
+            # Take the task off the queue the way a worker does, then "die" before claiming the video.
+            from huey import SqliteHuey
+
+            queue = SqliteHuey("avatarstudio", filename=str(tmp_path / "queue.db"))
+            time.sleep(5)  # longer than the stale limit (3 s) plus a reaper pass: a queued task is not duplicated
+            assert len(queue) == 1
+            assert queue.storage.dequeue() is not None and len(queue) == 0
+            worker = start_worker(tmp_path)
+            try:
+                done = service.wait(video_id, timeout=60, client=client)
+            finally:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait()
+        assert done["status"] == "completed"
+    finally:
+        stop_service(service)

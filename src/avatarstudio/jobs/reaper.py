@@ -1,5 +1,6 @@
 """Notices videos whose worker died: a processing video without a recent heartbeat is retried, or failed
-with a reason once its attempts are used up. No video stays in processing."""
+with a reason once its attempts are used up, and a waiting video whose task left the queue without starting (a
+worker that died between taking it and claiming it) is queued again. No accepted video is lost."""
 from __future__ import annotations
 
 import logging
@@ -33,7 +34,20 @@ def sweep(runtime: Runtime) -> list[str]:
                          f"The worker rendering this video stopped responding {attempts} time(s); giving up",
                          from_status=("processing",)):
             announce.video_finished(runtime, video_id, runtime.queue.deliver)
-    return [video_id for video_id, _ in stale]
+    return [video_id for video_id, _ in stale] + _requeue_lost(runtime, cutoff)
+
+
+def _requeue_lost(runtime: Runtime, cutoff: float) -> list[str]:
+    with runtime.db.session() as session:
+        waiting = set(session.scalars(select(Video.id).where(Video.status == "waiting", Video.created_at < cutoff)))
+    if not waiting:
+        return []
+    lost = waiting - runtime.queue.queued_renders()
+    for video_id in lost:
+        # A claim racing with this re-enqueue is harmless: only one run can move the video out of waiting.
+        log.warning("video %s was waiting without a queued task; queueing it again", video_id)
+        runtime.queue.render(video_id)
+    return sorted(lost)
 
 
 def start_reaper(runtime: Runtime, stop: threading.Event) -> threading.Thread:

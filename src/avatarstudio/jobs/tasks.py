@@ -22,6 +22,10 @@ class JobQueue:
     def render(self, video_id: str) -> None:
         self._render(video_id)
 
+    def queued_renders(self) -> set[str]:
+        """Ids of the videos whose render task is waiting in the queue."""
+        return {task.args[0] for task in self.huey.pending() if task.name == self._render.name}
+
     def deliver(self, delivery_ids: list[str]) -> None:
         for delivery_id in delivery_ids:
             self._deliver(delivery_id, 1)
