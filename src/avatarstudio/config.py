@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -104,6 +104,3 @@ def load_settings(data_dir: str | Path | None = None, host: str = "127.0.0.1", p
         allow_private_urls=_env_flag("AVATARSTUDIO_ALLOW_PRIVATE_URLS", False),
     )
 
-
-def with_public_base_url(settings: Settings, url: str) -> Settings:
-    return replace(settings, public_base_url=url.rstrip("/"))
