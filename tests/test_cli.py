@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import start_service, stop_service
+from live_service import start_service, stop_service
 from media import alpha_planes, probe
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"

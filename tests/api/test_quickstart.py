@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from conftest import free_port
+from live_service import free_port
 from media import probe
 
 README = Path(__file__).resolve().parents[2] / "README.md"

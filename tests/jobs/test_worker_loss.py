@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from conftest import Service, service_env, start_service, stop_service
+from live_service import Service, service_env, start_service, stop_service
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 LONG_TEXT = " ".join(["This sentence keeps the worker busy for a while so that it can be stopped mid render."] * 6)
