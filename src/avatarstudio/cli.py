@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -15,6 +17,7 @@ from avatarstudio import keys
 from avatarstudio.config import ConfigError, Settings, load_settings
 from avatarstudio.errors import RenderError, ServiceError
 
+PR_SET_PDEATHSIG = 1
 RENDER_APIS = ("v1-webm", "v2-videos", "v3-videos", "v2-generate")
 log = logging.getLogger("avatarstudio")
 
@@ -23,19 +26,28 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.data_dir, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8000))
 
 
+def _die_with_parent() -> None:
+    """Runs in each worker child before exec: the kernel sends it SIGTERM when `serve` exits, however it exits
+    (uvicorn re-raises SIGTERM after its shutdown, so `serve` cannot count on its own cleanup running)."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def _supervise_workers(settings: Settings, count: int, stop: threading.Event) -> list[subprocess.Popen]:
     """Worker processes beside the API, restarted if one dies (its video is retried by the reaper).
     They get the API's public URL, so the links they put in webhooks point at this server."""
     command = [sys.executable, "-m", "avatarstudio.cli", "worker", "--data-dir", str(settings.data_dir)]
     env = {**os.environ, "PUBLIC_BASE_URL": settings.public_base_url}
-    workers = [subprocess.Popen(command, env=env) for _ in range(count)]
+    def start() -> subprocess.Popen:
+        return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
+
+    workers = [start() for _ in range(count)]
 
     def watch() -> None:
         while not stop.wait(1.0):
             for index, process in enumerate(workers):
                 if process.poll() is not None:
                     log.warning("worker %d exited with %s; starting another", process.pid, process.returncode)
-                    workers[index] = subprocess.Popen(command, env=env)
+                    workers[index] = start()
 
     threading.Thread(target=watch, daemon=True, name="worker-supervisor").start()
     return workers

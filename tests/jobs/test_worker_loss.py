@@ -124,3 +124,21 @@ def test_a_waiting_video_whose_task_was_lost_is_queued_again(tmp_path: Path) -> 
         assert done["status"] == "completed"
     finally:
         stop_service(service)
+
+
+def test_workers_stop_with_serve_however_it_exits(tmp_path: Path) -> None:
+    service = start_service(tmp_path, workers=1)
+    deadline = time.monotonic() + 30
+    children: list[int] = []
+    while not children:
+        assert time.monotonic() < deadline, "serve started no worker"
+        listed = subprocess.run(["pgrep", "-P", str(service.process.pid)], capture_output=True, text=True).stdout
+        children = [int(pid) for pid in listed.split()]
+        time.sleep(0.2)
+    service.process.kill()
+    service.process.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+              for pid in children):
+        assert time.monotonic() < deadline, f"worker(s) {children} outlived serve"
+        time.sleep(0.2)
