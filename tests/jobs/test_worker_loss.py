@@ -138,7 +138,13 @@ def test_workers_stop_with_serve_however_it_exits(tmp_path: Path) -> None:
     service.process.kill()
     service.process.wait()
     deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
-              for pid in children):
+    while any(_alive(pid) for pid in children):
         assert time.monotonic() < deadline, f"worker(s) {children} outlived serve"
         time.sleep(0.2)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    except FileNotFoundError:
+        return False
