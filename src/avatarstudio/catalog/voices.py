@@ -1,6 +1,7 @@
 """The voice catalogue: every voice the installed engines can speak, with ids that never change between runs.
 
-Piper models come first (the default, Joe, leads the list), then espeak-ng: one male voice per language it
+Piper models come first (the default, Joe, leads the list), then festival's (listed even where the festival
+program is missing; speaking then fails with a SpeechError naming the package to install), then espeak-ng: one male voice per language it
 ships and a female one (espeak's "f2" variant) per language. An espeak voice's locales are the accents
 espeak has for that language (en-US, en-GB-x-rp, ...); voice_settings.locale picks among them.
 """
@@ -12,7 +13,7 @@ import locale as system_locale
 import re
 from dataclasses import dataclass
 
-from avatarstudio.render.speech import espeak, piper
+from avatarstudio.render.speech import espeak, festival, piper
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,8 @@ def voice_id_for(engine: str, engine_voice: str) -> str:
 
 @functools.cache
 def list_voices() -> list[Voice]:
-    """All catalogue voices, piper first (Joe, the default, leads), then espeak by language, male first."""
-    return [*_piper_voices(), *_espeak_voices()]
+    """All catalogue voices: piper (Joe, the default, leads), festival, then espeak by language, male first."""
+    return [*_piper_voices(), *_festival_voices(), *_espeak_voices()]
 
 
 def get_voice(voice_id: str) -> Voice | None:
@@ -63,22 +64,29 @@ def _by_id() -> dict[str, Voice]:
 
 
 def _piper_voices() -> list[Voice]:
-    return [
-        Voice(
-            voice_id=voice_id_for("piper", model.engine_voice),
-            name=model.name,
-            language=model.language,
-            language_code=model.locale.split("-")[0],
-            locale=model.locale,
-            gender=model.gender,
-            engine="piper",
-            engine_voice=model.engine_voice,
-            support_pause=True,
-            emotion_support=True,
-            locales=(model.locale,),
-        )
-        for model in piper.MODELS
-    ]
+    return [_one_locale_voice("piper", m.engine_voice, m.name, m.language, m.locale, m.gender) for m in piper.MODELS]
+
+
+def _festival_voices() -> list[Voice]:
+    return [_one_locale_voice("festival", v.engine_voice, v.name, v.language, v.locale, v.gender)
+            for v in festival.VOICES]
+
+
+def _one_locale_voice(engine: str, engine_voice: str, name: str, language: str, locale: str, gender: str) -> Voice:
+    """A voice that speaks one locale, as each piper model and festival voice does."""
+    return Voice(
+        voice_id=voice_id_for(engine, engine_voice),
+        name=name,
+        language=language,
+        language_code=locale.split("-")[0],
+        locale=locale,
+        gender=gender,
+        engine=engine,
+        engine_voice=engine_voice,
+        support_pause=True,
+        emotion_support=True,
+        locales=(locale,),
+    )
 
 
 def _espeak_voices() -> list[Voice]:

@@ -13,6 +13,11 @@ def espeak_english() -> Voice:
     return next(voice for voice in list_voices() if voice.name == "English (espeak)")
 
 
-@pytest.fixture(scope="session", params=["piper", "espeak"])
-def voice(request: pytest.FixtureRequest, joe: Voice, espeak_english: Voice) -> Voice:
-    return joe if request.param == "piper" else espeak_english
+@pytest.fixture(scope="session")
+def slt() -> Voice:
+    return next(voice for voice in list_voices() if voice.engine == "festival")
+
+
+@pytest.fixture(scope="session", params=["piper", "festival", "espeak"])
+def voice(request: pytest.FixtureRequest, joe: Voice, slt: Voice, espeak_english: Voice) -> Voice:
+    return {"piper": joe, "festival": slt, "espeak": espeak_english}[request.param]

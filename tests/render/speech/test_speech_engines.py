@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from speech_measure import FRAME, frame_rms, longest_quiet_run, loud_frames
 
-from avatarstudio.render.speech import SAMPLE_RATE, synthesize
+from avatarstudio.render.speech import SAMPLE_RATE, SpeechError, festival, synthesize
+from avatarstudio.render.speech.benchmark import measure_engines
 from avatarstudio.render.speech.text import words_of
 
 SENTENCE = "The quick brown fox jumps over the lazy dog, and then it sleeps in the sun."
@@ -94,3 +95,18 @@ def test_espeak_calls_from_many_threads_do_not_mix(espeak_english):
         assert [w.label for w in a.words] == [w.label for w in b.words]
         assert [p.label for p in a.phonemes] == [p.label for p in b.phonemes]
         assert b.duration == pytest.approx(a.duration, rel=0.02)
+
+
+def test_festival_missing_is_a_clear_speech_error(slt, monkeypatch):
+    monkeypatch.setattr(festival, "festival_program", lambda: None)
+    with pytest.raises(SpeechError) as raised:
+        synthesize("Hello there.", slt)
+    assert raised.value.code == "VOICE_NOT_AVAILABLE"
+    assert "festvox-us-slt-hts" in raised.value.message
+
+
+def test_the_speed_benchmark_reports_every_engine():
+    results = measure_engines(5.0)
+
+    assert set(results) == {"piper", "festival", "espeak"}
+    assert all(r["audio_seconds"] > 3 and r["x_real_time"] > 1 for r in results.values())

@@ -2,7 +2,7 @@
 
 The first audio stream is decoded, mixed down to mono, resampled to SAMPLE_RATE and brought to the speech
 level of loudness.py (gated RMS -20 dBFS, peaks under -1 dBFS), so uploaded and synthesised speech match.
-Words and phonemes are empty: nothing is known about what is said.
+Phonemes are timed from the sound by lipsync.align_audio; words are empty (nothing is transcribed).
 """
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ import numpy as np
 
 from avatarstudio.render.speech import loudness
 from avatarstudio.render.speech.errors import SpeechError
+from avatarstudio.render.speech.lipsync import align_audio
 from avatarstudio.render.speech.track import SAMPLE_RATE
 from avatarstudio.render.vocabulary import SpeechTrack
 
 MAX_AUDIO_SECONDS = 600.0
 
 
-def load_audio(path: Path) -> SpeechTrack:
-    """Decode `path`. Raises SpeechError EMPTY_AUDIO_STREAM (empty file, no audio stream, no samples),
+def load_audio(path: Path, language: str | None = None) -> SpeechTrack:
+    """Decode `path` and time its phonemes (`language` as lipsync.align_audio takes it). Raises SpeechError EMPTY_AUDIO_STREAM (empty file, no audio stream, no samples),
     INVALID_AUDIO_FORMAT (not decodable) or AUDIO_TOO_LONG (over MAX_AUDIO_SECONDS)."""
     if path.stat().st_size == 0:
         raise SpeechError("EMPTY_AUDIO_STREAM", "the audio file is empty")
@@ -30,7 +31,7 @@ def load_audio(path: Path) -> SpeechTrack:
         raise SpeechError("INVALID_AUDIO_FORMAT", f"the audio file could not be decoded: {error}") from error
     if samples.size == 0:
         raise SpeechError("EMPTY_AUDIO_STREAM", "the audio file holds no audio samples")
-    return SpeechTrack(loudness.normalize(samples, SAMPLE_RATE), SAMPLE_RATE)
+    return align_audio(SpeechTrack(loudness.normalize(samples, SAMPLE_RATE), SAMPLE_RATE), language)
 
 
 def _decode(path: Path) -> np.ndarray:

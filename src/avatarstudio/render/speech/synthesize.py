@@ -81,4 +81,7 @@ def _engine(name: str) -> Engine:
     if name == "espeak":
         from avatarstudio.render.speech.espeak import EspeakEngine
         return EspeakEngine()
+    if name == "festival":
+        from avatarstudio.render.speech.festival import FestivalEngine
+        return FestivalEngine()
     raise ValueError(f"unknown speech engine {name!r}")
