@@ -90,8 +90,11 @@ def _simple_background(lookup: Lookup, background: common.SimpleBackground | Non
 
 
 def _require_alpha(look: spec.Look, avatar_id: str, param: str) -> None:
-    """Transparent output needs a look with its own alpha (photos wait for person segmentation)."""
-    builtin = avatars.get_avatar(avatar_id) if isinstance(look, spec.BuiltinLook) else None
+    """Transparent output needs a look that can be cut out: photos are, by person segmentation; a built-in look
+    says in the catalogue whether it can."""
+    if isinstance(look, spec.PhotoLook):
+        return
+    builtin = avatars.get_avatar(avatar_id)
     if builtin is None or not builtin.supports_alpha:
         raise ServiceError("avatar_no_alpha", f"Avatar {avatar_id} does not support WebM", param=param)
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import soundfile
 from PIL import Image
+from skimage import data
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"  # piper, joe (en-US), the catalogue's default voice
 DRAWN = "Ava_drawn_front"
@@ -17,11 +18,9 @@ UNKNOWN = "0" * 32
 
 @pytest.fixture(scope="module")
 def talking_photo(service) -> str:
-    """A small landscape PNG uploaded as a talking photo; its id."""
-    pixels = np.zeros((120, 200, 3), np.uint8)
-    pixels[..., 0] = np.linspace(0, 255, 200, dtype=np.uint8)
+    """A small landscape PNG of a face (talking photos need one) uploaded as a talking photo; its id."""
     out = io.BytesIO()
-    Image.fromarray(pixels).save(out, format="PNG")
+    Image.fromarray(data.astronaut()[20:260, 80:480]).resize((200, 120)).save(out, format="PNG")
     with service.client() as client:
         created = client.post("/v1/talking_photo", content=out.getvalue()).json()
     return created["data"]["talking_photo_id"]

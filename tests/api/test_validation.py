@@ -64,9 +64,6 @@ def test_either_or_rules_of_seeds_000_and_001(client: httpx.Client) -> None:
                                                 "input_audio": "https://example.com/a.mp3"})
     assert both.status_code == 400 and both.json()["code"] == 400175
     assert "not both" in both.json()["message"]
-    no_alpha = client.post("/v1/video.webm", json={"avatar_pose_id": "Astronaut_Portrait_public", "input_text": "hi",
-                                                    "voice_id": VOICE})
-    assert no_alpha.json() == {"code": 400175, "message": "Avatar Astronaut_Portrait_public does not support WebM"}
     two_images = client.post("/v2/videos", json={"avatar_id": AVATAR, "image_url": "https://x/y.png", "script": "hi",
                                                   "voice_id": VOICE})
     assert two_images.status_code == 400 and "mutually exclusive" in two_images.json()["error"]["message"]

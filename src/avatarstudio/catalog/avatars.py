@@ -46,8 +46,8 @@ def _drawn(avatar_id: str, name: str, gender: str, group: str, orientation: str)
 
 
 def _astronaut(avatar_id: str, name: str, orientation: str) -> Avatar:
-    # Opaque photo: it gains alpha only once segmentation (render/face) lands.
-    return Avatar(avatar_id, name, "female", "photo", "Astronaut_public", "Astronaut", False, orientation,
+    # An opaque photo whose background person segmentation (render/face) removes on request: WebM works.
+    return Avatar(avatar_id, name, "female", "photo", "Astronaut_public", "Astronaut", True, orientation,
                   ASTRONAUT_SOURCE, ASTRONAUT_LICENCE)
 
 

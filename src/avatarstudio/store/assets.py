@@ -24,9 +24,8 @@ def save_asset(runtime: Runtime, key_id: str, data: bytes, name: str = "", talki
     if len(data) > limit:
         raise ServiceError("payload_too_large", f"file is invalid: {file_type} files are limited to "
                            f"{limit // (1024 * 1024)} MB", param="file")
-    if talking_photo and file_type != "image":
-        raise ServiceError("invalid_parameter", "file is invalid: a talking photo must be a JPEG or PNG image",
-                           param="file")
+    if talking_photo:
+        _require_one_face(data, file_type)
     asset_id = new_id()
     extension = mimetypes.guess_extension(mime) or ""
     blob_key = f"assets/{asset_id}/file{extension}"
@@ -37,6 +36,38 @@ def save_asset(runtime: Runtime, key_id: str, data: bytes, name: str = "", talki
                       is_talking_photo=talking_photo)
         session.add(asset)
     return asset
+
+
+def delete_asset(runtime: Runtime, asset_id: str) -> None:
+    with runtime.db.session() as session:
+        asset = session.get(Asset, asset_id)
+        if asset is None:
+            raise ServiceError("asset_not_found", f"Asset {asset_id} not found", param="asset_id")
+        session.delete(asset)
+    runtime.blobs.delete_prefix(f"assets/{asset_id}/")
+
+
+def _require_one_face(data: bytes, file_type: str) -> None:
+    """A talking photo is an image showing exactly one face; the error says which rule it broke."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from avatarstudio.render.face import FaceError, analyse
+
+    if file_type != "image":
+        raise ServiceError("invalid_parameter", "file is invalid: a talking photo must be a JPEG or PNG image",
+                           param="file")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            pixels = np.asarray(image.convert("RGB"))
+        analyse(pixels)
+    except (OSError, ValueError) as error:
+        raise ServiceError("invalid_parameter", f"file is invalid: the image cannot be decoded ({error})",
+                           param="file") from None
+    except FaceError as error:
+        raise ServiceError("invalid_parameter", f"file is invalid: {error.message}", param="file") from None
 
 
 class DbLookup:

@@ -110,3 +110,13 @@ class CreateBatchRequest(Wire):
     title: str | None = None
     callback_url: str | None = None
     videos: Annotated[list[CreateVideo], Field(min_length=1, max_length=100)]
+
+
+class CreatePhotoAvatarRequest(Wire):
+    """POST /v3/avatars. Only `photo` avatars can be made here: digital twins and prompt avatars need training or
+    generative models this server does not have, and are refused by name rather than accepted and ignored."""
+
+    type: Literal["photo"]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    file: ImageInput
+    avatar_group_id: str | None = None

@@ -68,3 +68,39 @@ def test_expression_happy_smiles_and_silence_rests():
     assert all(p.mouth_open == 0 for p in happy)
     with pytest.raises(ValueError):
         face_params(track, FPS, FPS, expressiveness="wild")
+
+
+def test_visemes_shape_the_mouth_and_cover_espeak_and_arpabet():
+    from avatarstudio.render.motion.phonemes import ROUNDED, normalise
+    from avatarstudio.render.motion.visemes import VISEMES, viseme_of
+
+    for label in ("ɑː", "æ", "ə", "ɪ", "uː", "ʊ", "o", "ʃ", "θ", "ð", "ŋ", "ɹ", "AA1", "IY0", "UW1", "SH", "NG"):
+        assert normalise(label) in VISEMES, label
+    assert all(viseme_of(label).round >= 0.8 for label in ROUNDED)
+    assert viseme_of("p").open == 0 and viseme_of("u").round == 1.0 and viseme_of("a").open == 1.0
+    track = SpeechTrack(burst(1.0), SR, phonemes=[Timed("a", 0.1, 0.45), Timed("f", 0.5, 0.9)])
+    mouth = np.array([p.mouth_open for p in face_params(track, FPS, FPS)])
+    assert mouth[5:10].mean() > 1.5 * mouth[15:21].mean()      # "a" opens wider than "f"
+    assert np.abs(np.diff(mouth[3:23])).max() < 0.35             # blended, no jumps between visemes
+
+
+def test_motion_prompt_intents_apply_and_unknown_parts_are_reported(burst_silence_burst):
+    notes: list[str] = []
+    n = round(2.5 * FPS)
+    plain = face_params(burst_silence_burst, FPS, n, seed=2)
+    prompted = face_params(burst_silence_burst, FPS, n, seed=2, motion_prompt="Smile, tilt the head and nod. Juggle.",
+                           notes=notes)
+    assert all(p.smile >= 0.5 for p in prompted) and all(p.smile == 0 for p in plain)
+    assert np.mean([p.head_roll for p in prompted]) > np.mean([p.head_roll for p in plain]) + 3
+    assert notes == ['motion prompt: not understood, so not applied: "Juggle"']
+    calm = face_params(burst_silence_burst, FPS, n, seed=2, motion_prompt="calm", notes=notes)
+    assert np.std([p.head_x for p in calm]) < np.std([p.head_x for p in plain])
+    expressive = face_params(burst_silence_burst, FPS, n, seed=2, talking_style="expressive")
+    assert np.std([p.head_y for p in expressive]) > np.std([p.head_y for p in plain])
+
+
+def test_stress_marks_do_not_hide_a_vowel_shape():
+    from avatarstudio.render.motion.visemes import viseme_of
+
+    assert viseme_of("ˈo") == viseme_of("o") and viseme_of("ˌæ") == viseme_of("æ")
+    assert viseme_of("ˈo").round > 0.5

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from avatarstudio.api import envelopes
@@ -11,7 +12,7 @@ from avatarstudio.api.inputs import offset, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.assets import save_asset
+from avatarstudio.store.assets import delete_asset, save_asset
 from avatarstudio.store.models import Asset
 
 router = APIRouter()
@@ -39,13 +40,6 @@ def _v3_asset(runtime: Runtime, asset: Asset) -> dict:
             "uploaded_at": int(asset.created_at), "url": runtime.url_for(asset.blob_key)}
 
 
-def _delete(runtime: Runtime, asset_id: str) -> None:
-    asset = _asset(runtime, asset_id)
-    with runtime.db.session() as session:
-        session.delete(session.get(Asset, asset.id))
-    runtime.blobs.delete_prefix(f"assets/{asset.id}/")
-
-
 @router.post("/v1/asset", summary="Upload a file: the raw bytes as the body (checked by content)")
 async def upload_v1(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
@@ -66,14 +60,15 @@ def list_v1(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=
 
 @router.post("/v1/asset/{asset_id}/delete", summary="Delete an asset (v1)")
 def delete_v1(request: Request, key_id: Key, asset_id: str) -> dict:
-    _delete(runtime_of(request), asset_id)
+    delete_asset(runtime_of(request), asset_id)
     return envelopes.v1({"id": asset_id})
 
 
-@router.post("/v1/talking_photo", summary="Upload a photo to use as a talking photo (raw image bytes)")
+@router.post("/v1/talking_photo", summary="Upload a photo to use as a talking photo (raw image bytes, one face)")
 async def talking_photo(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
-    asset = save_asset(runtime, key_id, await request.body(), talking_photo=True)
+    data = await request.body()
+    asset = await run_in_threadpool(save_asset, runtime, key_id, data, talking_photo=True)
     return envelopes.v1({"talking_photo_id": asset.id, "talking_photo_url": runtime.url_for(asset.blob_key)})
 
 
@@ -121,5 +116,5 @@ def get_v3(request: Request, key_id: Key, asset_id: str) -> dict:
 
 @router.delete("/v3/assets/{asset_id}", summary="Delete an asset (v3)")
 def delete_v3(request: Request, key_id: Key, asset_id: str) -> dict:
-    _delete(runtime_of(request), asset_id)
+    delete_asset(runtime_of(request), asset_id)
     return envelopes.v3({"id": asset_id})

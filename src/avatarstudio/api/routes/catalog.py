@@ -6,11 +6,15 @@ uploaded image asset) is a private photo avatar: a group of its own with one loo
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import io
 import re
 from collections.abc import Callable
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Literal
 
 import soundfile
@@ -23,13 +27,17 @@ from starlette.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
 from avatarstudio.api.inputs import json_body, offset, runtime_of
+from avatarstudio.api.openapi import body
 from avatarstudio.api.auth import require_key
 from avatarstudio.catalog import avatars, voices
-from avatarstudio.errors import ServiceError, invalid
+from avatarstudio.errors import RenderError, ServiceError, invalid
+from avatarstudio.fetch import fetch
 from avatarstudio.render import speech
 from avatarstudio.render.vocabulary import SpeechTrack
 from avatarstudio.runtime import Runtime
+from avatarstudio.store.assets import delete_asset, save_asset
 from avatarstudio.store.models import Asset, new_id
+from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import Script, Wire, parse
 
 router = APIRouter()
@@ -339,6 +347,69 @@ def looks_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None
 @router.get("/v3/avatars/looks/{look_id}", summary="One avatar look (v3)")
 def look_v3(request: Request, key_id: Key, look_id: str) -> dict:
     return envelopes.v3(_v3_look(_look(runtime_of(request), look_id, "look_id")))
+
+
+def _photo_bytes(runtime: Runtime, image: object) -> bytes:
+    """The bytes of a v3 image input: an uploaded asset, inline base64, or a URL fetched under the safety rules."""
+    if isinstance(image, wire_v3.ImageByAsset):
+        with runtime.db.session() as session:
+            asset = session.get(Asset, image.asset_id)
+        if asset is None:
+            raise ServiceError("asset_not_found", f"Asset {image.asset_id} not found", param="file.asset_id")
+        return runtime.blobs.local_path(asset.blob_key).read_bytes()
+    if isinstance(image, wire_v3.ImageByBase64):
+        try:
+            return base64.b64decode(image.data, validate=True)
+        except (binascii.Error, ValueError):
+            raise invalid("file.data", "not base64") from None
+    settings = runtime.settings
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            path = fetch(image.url, Path(scratch) / "photo", allow_private=settings.allow_private_urls,
+                         max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout_seconds)
+        except RenderError as error:
+            raise ServiceError("invalid_parameter", f"file.url is invalid: {error.message}", param="file.url") from None
+        return path.read_bytes()
+
+
+@router.post("/v3/avatars", summary="Create a photo avatar (a talking photo) from an image with one face",
+             openapi_extra=body(wire_v3.CreatePhotoAvatarRequest))
+async def create_avatar_v3(request: Request, key_id: Key) -> dict:
+    runtime = runtime_of(request)
+    payload = (await json_body(request))[1]
+    kind = payload.get("type") if isinstance(payload, dict) else None
+    if kind in ("digital_twin", "prompt"):
+        raise invalid("type", f"'{kind}' avatars need training this server cannot do; use type 'photo'")
+    parsed = parse(wire_v3.CreatePhotoAvatarRequest, payload)
+    if parsed.avatar_group_id is not None:
+        raise invalid("avatar_group_id", "each photo avatar is its own group here; adding looks to a group is "
+                                         "not supported")
+
+    def create() -> dict:
+        asset = save_asset(runtime, key_id, _photo_bytes(runtime, parsed.file), name=parsed.name, talking_photo=True)
+        look = _talking_photo_look(runtime, asset)
+        return {"avatar_group": _v3_group(_group(runtime, look.group_id)), "avatar_item": _v3_look(look)}
+
+    return envelopes.v3(await run_in_threadpool(create))
+
+
+def _delete_photo(runtime: Runtime, look_id: str, param: str) -> None:
+    look = _look(runtime, look_id, param)
+    if look.public:
+        raise ServiceError("forbidden", f"Avatar {look_id} is built in and cannot be deleted", param=param)
+    delete_asset(runtime, look_id)
+
+
+@router.delete("/v3/avatars/looks/{look_id}", summary="Delete a photo avatar look (built-in looks cannot be)")
+def delete_look_v3(request: Request, key_id: Key, look_id: str) -> dict:
+    _delete_photo(runtime_of(request), look_id, "look_id")
+    return envelopes.v3({"id": look_id})
+
+
+@router.delete("/v3/avatars/{group_id}", summary="Delete a photo avatar group (built-in groups cannot be)")
+def delete_group_v3(request: Request, key_id: Key, group_id: str) -> dict:
+    _delete_photo(runtime_of(request), group_id, "group_id")
+    return envelopes.v3({"id": group_id})
 
 
 @router.get("/v3/avatars/{group_id}", summary="One avatar group (v3)")

@@ -13,7 +13,7 @@ import numpy as np
 from PIL import Image
 
 from avatarstudio.catalog import avatars as catalog
-from avatarstudio.render.avatars.base import DEFAULT_FACE_BOX, AvatarEngine, FaceBox, FaceParams
+from avatarstudio.render.avatars.base import AvatarEngine, FaceBox, FaceParams
 from avatarstudio.render.avatars.drawn import PALETTES, VIEWPORTS, DrawnEngine
 from avatarstudio.render.avatars.photo import PhotoEngine
 from avatarstudio.render.vocabulary import Frame
@@ -29,52 +29,45 @@ class DrawnLook:
 
 @dataclass(frozen=True)
 class PhotoCrop:
-    """A crop (x0, y0, x1, y1) of a source photo whose face occupies `face` (x0, y0, x1, y1), both in its pixels."""
+    """A crop (x0, y0, x1, y1) of a source photo, in its pixels. The face in it is found by render.face."""
 
     crop: tuple[int, int, int, int]
-    face: tuple[int, int, int, int]
-
-    def face_box(self) -> FaceBox:
-        x0, y0, x1, y1 = self.crop
-        fx0, fy0, fx1, fy1 = self.face
-        return FaceBox(
-            cx=((fx0 + fx1) / 2 - x0) / (x1 - x0),
-            cy=((fy0 + fy1) / 2 - y0) / (y1 - y0),
-            height=(fy1 - fy0) / (y1 - y0),
-        )
 
 
-ASTRONAUT_FACE = (176, 62, 272, 172)  # hairline to chin in skimage's 512 x 512 astronaut.png
 LOOKS: dict[str, DrawnLook | PhotoCrop] = {
     "Ava_drawn_front": DrawnLook("ava", "front"),
     "Ava_drawn_close": DrawnLook("ava", "close"),
     "Noah_drawn_front": DrawnLook("noah", "front"),
     "Noah_drawn_close": DrawnLook("noah", "close"),
-    "Astronaut_Portrait_public": PhotoCrop((0, 0, 512, 512), ASTRONAUT_FACE),
-    "Astronaut_Closeup_public": PhotoCrop((64, 0, 384, 320), ASTRONAUT_FACE),
-    "Astronaut_Vertical_public": PhotoCrop((80, 0, 368, 512), ASTRONAUT_FACE),
+    "Astronaut_Portrait_public": PhotoCrop((0, 0, 512, 512)),
+    "Astronaut_Closeup_public": PhotoCrop((64, 0, 384, 320)),
+    "Astronaut_Vertical_public": PhotoCrop((80, 0, 368, 512)),
 }
 
 
-def builtin_engine(avatar_id: str, height: int) -> AvatarEngine:
+def builtin_engine(avatar_id: str, height: int, matting: bool = False) -> AvatarEngine:
     """An engine for a catalogue look, producing frames exactly `height` pixels tall.
 
-    Raises `catalog.UnknownAvatar` for an id that is not in the catalogue.
+    `matting` makes a photo look's background transparent (drawn looks always are). Raises
+    `catalog.UnknownAvatar` for an id that is not in the catalogue.
     """
     if catalog.get_avatar(avatar_id) is None:
         raise catalog.UnknownAvatar(avatar_id)
     look = LOOKS[avatar_id]
     if isinstance(look, DrawnLook):
         return DrawnEngine(PALETTES[look.palette], VIEWPORTS[look.viewport], height)
-    return PhotoEngine(astronaut_photo()[look.crop[1]:look.crop[3], look.crop[0]:look.crop[2]], height, look.face_box())
+    x0, y0, x1, y1 = look.crop
+    return PhotoEngine(astronaut_photo()[y0:y1, x0:x1], height, matting=matting)
 
 
-def photo_engine(image: Frame, height: int, face_box: FaceBox = DEFAULT_FACE_BOX) -> AvatarEngine:
+def photo_engine(image: Frame, height: int, matting: bool = False, super_resolution: bool = False) -> AvatarEngine:
     """An engine for a user's photo (RGBA, RGB or grey uint8), frames exactly `height` pixels tall.
 
-    For now the still moves gently as a whole; `face_box` (where the face is, if known) sets the pivot.
+    The face is found and animated by a landmark-driven warp (photo.py); `matting` makes the background
+    transparent; `super_resolution` sharpens a photo enlarged to `height` (upscale.py). Raises
+    `render.face.FaceError` when the photo does not show exactly one face.
     """
-    return PhotoEngine(image, height, face_box)
+    return PhotoEngine(image, height, matting=matting, super_resolution=super_resolution)
 
 
 @lru_cache(maxsize=1)

@@ -20,15 +20,17 @@ def _slow_noise(n_frames: int, fps: int, rng: np.random.Generator) -> np.ndarray
     return (weights[:, None] * np.sin(2 * np.pi * freqs[:, None] * t + phases[:, None])).sum(axis=0)
 
 
-def head_motion(mouth: np.ndarray, fps: int, amount: float, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(head_x, head_y, head_roll) per frame for a mouth-opening curve; `amount` scales everything (0 = still)."""
+def head_motion(mouth: np.ndarray, fps: int, amount: float, seed: int, nod: float = 1.0,
+                sway: float = 1.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(head_x, head_y, head_roll) per frame for a mouth-opening curve; `amount` scales everything (0 = still),
+    `nod` the nods that follow the speech and `sway` the side-to-side wander."""
     n = len(mouth)
     rng = np.random.default_rng(seed + 1)
-    x = SWAY_X * _slow_noise(n, fps, rng)
+    x = sway * SWAY_X * _slow_noise(n, fps, rng)
     roll = SWAY_ROLL * _slow_noise(n, fps, rng)
     t = np.arange(n) / fps
     # A nod follows the loudness with a lag: a moving average over ~0.3 s.
     window = max(1, round(0.3 * fps))
     emphasis = np.convolve(mouth, np.ones(window) / window, mode="full")[:n]
-    y = SWAY_Y * _slow_noise(n, fps, rng) + BREATH_Y * np.sin(2 * np.pi * BREATH_HZ * t) + NOD_Y * emphasis
+    y = SWAY_Y * _slow_noise(n, fps, rng) + BREATH_Y * np.sin(2 * np.pi * BREATH_HZ * t) + nod * NOD_Y * emphasis
     return amount * x, amount * y, amount * roll

@@ -8,6 +8,8 @@ from avatarstudio.render.avatars.base import FaceParams
 HEAD_AMOUNT = {"low": 0.6, "medium": 1.0, "high": 1.8}
 MOUTH_GAIN = {"low": 0.85, "medium": 1.0, "high": 1.15}
 SMILE = {"default": 0.0, "happy": 0.7}
+STYLE = {"stable": (0.8, 1.0), "expressive": (1.3, 2.0)}
+"""talking_style -> (factor on head motion, factor on nods)."""
 
 
 def assemble(

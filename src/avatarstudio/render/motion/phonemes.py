@@ -1,4 +1,5 @@
-"""Sharpening the loudness-driven mouth with phoneme timings, when the speech engine gives them.
+"""Lips that meet on p, b and m, from phoneme timings when the speech engine gives them (see visemes.py for
+the shapes of the other sounds).
 
 Labels may be IPA (espeak, piper) or ARPAbet (CMU): both are normalised (lower case, stress digits and length
 marks removed) before lookup.
@@ -10,16 +11,19 @@ import numpy as np
 from avatarstudio.render.vocabulary import Timed
 
 BILABIALS = {"p", "b", "m"}
-ROUNDED = {"o", "u", "w", "ʊ", "ɔ", "ɒ", "uw", "ow", "uh", "ao", "oy", "ø", "œ", "ʏ"}
+ROUNDED = {"o", "u", "w", "ʊ", "ɔ", "uw", "ow", "uh", "ao", "oy", "ø", "œ", "ʏ"}
+"""Sounds said with rounded lips (visemes.py gives each its shape; a test keeps the two in step)."""
 CLOSED_LEVEL = 0.05   # what is left of the opening at the middle of a p/b/m
-ROUND_LEVEL = 0.8
+EASE_LEVEL = 0.5    # what is left of the opening in the frames either side of a p/b/m (lips approaching)
 
 
 def normalise(label: str) -> str:
-    return label.lower().strip().rstrip("012").replace("ː", "")
+    """One spelling per sound: lower case, no ARPAbet stress digits, no IPA length or stress marks (piper writes
+    stressed vowels as 'ˈo')."""
+    return label.lower().strip().rstrip("012").replace("ː", "").replace("ˈ", "").replace("ˌ", "")
 
 
-def _frames_of(phoneme: Timed, fps: int, n_frames: int) -> range:
+def frames_of(phoneme: Timed, fps: int, n_frames: int) -> range:
     """Frames whose centre falls inside the phoneme, or the one nearest its middle when it is shorter than a frame."""
     first = int(np.ceil(phoneme.start * fps - 0.5))
     last = int(np.ceil(phoneme.end * fps - 0.5))
@@ -30,20 +34,14 @@ def _frames_of(phoneme: Timed, fps: int, n_frames: int) -> range:
 
 
 def close_on_bilabials(mouth: np.ndarray, phonemes: list[Timed], fps: int) -> np.ndarray:
-    """The mouth with every p/b/m frame pressed nearly shut (lips meet on these sounds, however loud)."""
-    out = mouth.copy()
+    """The mouth with every p/b/m frame pressed nearly shut (lips meet on these sounds, however loud), and the
+    frame either side half closed, so the lips close and part over a few frames instead of snapping."""
+    factor = np.ones(len(mouth))
     for phoneme in phonemes:
         if normalise(phoneme.label) in BILABIALS:
-            frames = _frames_of(phoneme, fps, len(out))
-            out[frames.start:frames.stop] *= CLOSED_LEVEL
-    return out
-
-
-def roundness(phonemes: list[Timed], fps: int, n_frames: int) -> np.ndarray:
-    """mouth_round per frame: `ROUND_LEVEL` on rounded vowels and w, else 0."""
-    out = np.zeros(n_frames)
-    for phoneme in phonemes:
-        if normalise(phoneme.label) in ROUNDED:
-            frames = _frames_of(phoneme, fps, n_frames)
-            out[frames.start:frames.stop] = ROUND_LEVEL
-    return out
+            frames = frames_of(phoneme, fps, len(mouth))
+            for edge in (frames.start - 1, frames.stop):
+                if 0 <= edge < len(mouth):
+                    factor[edge] = min(factor[edge], EASE_LEVEL)
+            factor[frames.start:frames.stop] = CLOSED_LEVEL
+    return mouth * factor
