@@ -6,6 +6,7 @@ subtitles). Only one frame exists at a time, so memory does not grow with the vi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -18,9 +19,11 @@ from avatarstudio.catalog import voices
 from avatarstudio.errors import RenderError
 from avatarstudio.render import encode, speech
 from avatarstudio.render.avatars import AvatarEngine, builtin_engine, photo_engine
+from avatarstudio.render.compose.backdrop import Backdrop, PlayingVideo, first_video_frame, still_backdrop
 from avatarstudio.render.compose.background import background_canvas
-from avatarstudio.render.compose.placement import Placement, composite, place
-from avatarstudio.render.compose.text import draw_text
+from avatarstudio.render.compose.captions import prepare_burn_in
+from avatarstudio.render.compose.placement import Placement, composite_into, place
+from avatarstudio.render.compose.text import render_text
 from avatarstudio.render.motion import face_params
 from avatarstudio.render.stopwatch import Stopwatch
 from avatarstudio.render.vocabulary import Frame, SpeechTrack, Timed
@@ -87,6 +90,14 @@ def _fit_to_frames(track: SpeechTrack, fps: int) -> tuple[SpeechTrack, int]:
     return SpeechTrack(samples, track.sample_rate, track.words, track.phonemes), n_frames
 
 
+def _caption_words(scene: _Scene) -> list[Timed]:
+    """The scene's spoken words, labelled as written in its script (punctuation included) when it has one."""
+    said = scene.source.speech
+    if isinstance(said, spec.TextSpeech):
+        return encode.as_written(scene.track.words, said.text)
+    return scene.track.words
+
+
 def _shifted(items: list[Timed], offset: float) -> list[Timed]:
     return [Timed(item.label, item.start + offset, item.end + offset) for item in items]
 
@@ -99,69 +110,76 @@ def _load_image(path: Path) -> Frame:
         raise RenderError("invalid_image", f"The image could not be decoded: {error}") from None
 
 
-def _background(scene: spec.Scene, width: int, height: int, resolve: MediaResolver, notes: list[str]) -> Frame:
+def _background(scene: spec.Scene, width: int, height: int, resolve: MediaResolver, notes: list[str]) -> Backdrop:
+    """The scene's backdrop; a video is probed here and decoded while the scene's frames are drawn."""
     bg = scene.background
-    if bg.kind == "transparent":
+    text = render_text(scene.text, width, height) if scene.text is not None else None
+    if text is not None and text.note:
+        notes.append(text.note)
+    if bg.kind == "video" and bg.media is not None:
+        path = resolve(bg.media, "video")
+        if bg.play_style != "freeze":
+            return Backdrop(width, height, video=PlayingVideo(path, bg.fit, bg.play_style), text=text)
+        layer = first_video_frame(path, width, height, bg.fit)
+    elif bg.kind == "transparent":
         layer = background_canvas(width, height)
     elif bg.kind == "image" and bg.media is not None:
         layer = background_canvas(width, height, image=_load_image(resolve(bg.media, "image")), fit=bg.fit)
-    elif bg.kind == "video" and bg.media is not None:
-        layer = background_canvas(width, height, image=_first_video_frame(resolve(bg.media, "video")), fit=bg.fit)
-        notes.append("video backgrounds are shown as their first frame (play_style is not applied yet)")
     else:
         layer = background_canvas(width, height, color=bg.color)
-    if scene.text is not None:
-        layer, note = draw_text(layer, scene.text)
-        if note:
-            notes.append(note)
-    return layer
+    return still_backdrop(layer, text)
 
 
-def _first_video_frame(path: Path) -> Frame:
-    import av
+def _avatar(character: spec.Character, canvas: tuple[int, int], resolve: MediaResolver,
+            transparent: bool = False) -> tuple[AvatarEngine, Placement]:
+    """The look's engine, built at the size it is shown so frames need no resizing.
 
-    try:
-        with av.open(str(path)) as container:
-            for frame in container.decode(video=0):
-                return frame.to_ndarray(format="rgba")
-    except (av.error.FFmpegError, OSError) as error:
-        raise RenderError("render_failed", f"The background video could not be decoded: {error}") from None
-    raise RenderError("render_failed", "The background video has no frames")
-
-
-def _avatar(character: spec.Character, canvas: tuple[int, int],
-            resolve: MediaResolver) -> tuple[AvatarEngine, Placement]:
-    """The look's engine, built at the size it is shown so frames need no resizing."""
+    A photo look's background is removed when the character asks for matting or the scene is `transparent`.
+    """
     look = character.look
+    matting = character.matting or transparent
     if isinstance(look, spec.BuiltinLook):
-        make = partial(builtin_engine, look.avatar_id)
+        make = partial(builtin_engine, look.avatar_id, matting=matting)
     else:
-        make = partial(photo_engine, _load_image(resolve(look.image, "image")))
-    sizing = make(PLACEMENT_PROBE_HEIGHT)
-    placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y, character.style,
-                      face_box=sizing.face_box)
-    return make(max(2, placement.height)), placement
+        make = partial(photo_engine, _load_image(resolve(look.image, "image")), matting=matting,
+                       super_resolution=character.super_resolution)
+    try:
+        sizing = make(PLACEMENT_PROBE_HEIGHT)
+        placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y,
+                          character.style, face_box=sizing.face_box)
+        return make(max(2, placement.height)), placement
+    except FaceError as error:
+        raise RenderError("face_not_found", error.message, detail=error.code) from None
 
 
 def _scene_frames(scene: _Scene, output: spec.Output, resolve: MediaResolver, notes: list[str], seed: int,
                   clock: Stopwatch) -> Iterator[Frame]:
     with clock.stage("compose"):
-        layer = _background(scene.source, output.width, output.height, resolve, notes)
+        backdrop = _background(scene.source, output.width, output.height, resolve, notes)
+    with closing(backdrop.frames(scene.n_frames, output.fps)) as layers:
+        yield from _drawn_over(layers, scene, output, resolve, notes, seed, clock)
+
+
+def _drawn_over(layers: Iterator[Frame], scene: _Scene, output: spec.Output, resolve: MediaResolver,
+                notes: list[str], seed: int, clock: Stopwatch) -> Iterator[Frame]:
+    """Each backdrop frame with the scene's character drawn into it (the backdrop's buffer is reused)."""
     character = scene.source.character
     if character is None:
-        for _ in range(scene.n_frames):
-            yield layer
+        yield from layers
         return
     with clock.stage("avatar"):
-        engine, placement = _avatar(character, (output.width, output.height), resolve)
+        engine, placement = _avatar(character, (output.width, output.height), resolve,
+                                    transparent=scene.source.background.kind == "transparent")
     with clock.stage("motion"):
         params = face_params(scene.track, output.fps, scene.n_frames, character.expressiveness, character.expression,
-                             seed=seed)
+                             seed=seed, talking_style=character.talking_style, motion_prompt=character.motion_prompt,
+                             notes=notes)
     for frame_params in params:
         with clock.stage("avatar"):
             avatar = engine.frame(frame_params)
         with clock.stage("compose"):
-            frame = composite(layer.copy(), avatar, placement, character.style, character.circle_background)
+            frame = next(layers)
+            composite_into(frame, avatar, placement, character.style, character.circle_background)
         yield frame
 
 
@@ -187,22 +205,27 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
     words: list[Timed] = []
     offset = 0.0
     for scene in scenes:
-        words += _shifted(scene.track.words, offset)
+        words += _shifted(_caption_words(scene), offset)
         offset += scene.n_frames / output.fps
 
     files = Rendered(workdir / f"video.{output.container}", workdir / "thumbnail.jpg", workdir / "preview.gif",
                      workdir / "captions.srt", workdir / "captions.vtt", workdir / "captions.ass", duration)
     target = encode.EncodeTarget(files.video, output.container, output.width, output.height, output.fps)
+    burn_in = None
+    if output.captions:
+        burn_in, note = prepare_burn_in(words, output.width, output.height, workdir,
+                                        workdir / f"captioned.{output.container}", files.ass.name)
+        files.notes += [note] if note else []
     thumbnail: Frame | None = None
     written = 0
-    with encode.VideoWriter(target, samples, scenes[0].track.sample_rate) as writer:
+    with encode.VideoWriter(target, samples, scenes[0].track.sample_rate, burn_in) as writer:
         for index, scene in enumerate(scenes):
             for frame in _scene_frames(scene, output, resolve, files.notes, index, clock):
                 with clock.stage("encode"):
                     writer.write(frame)
                 written += 1
                 if written == min(total_frames // 2, output.fps):
-                    thumbnail = frame
+                    thumbnail = frame.copy()  # frame buffers are reused
                 if written % output.fps == 0:
                     progress(SPEECH_SHARE + FRAMES_SHARE * written / total_frames)
         with clock.stage("encode"):
@@ -212,7 +235,10 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
         encode.write_gif_preview(files.video, files.gif)
         files.srt.write_text(encode.captions_srt(words))
         files.vtt.write_text(encode.captions_vtt(words))
-        files.ass.write_text(encode.captions_ass(words, output.width, output.height))
+        if burn_in is None:
+            files.ass.write_text(encode.captions_ass(words, output.width, output.height))
+        else:
+            files.captioned = burn_in.path
     files.stage_seconds = dict(clock.seconds)
     progress(1.0)
     return files

@@ -46,15 +46,25 @@ def background_canvas(
     return canvas
 
 
-def fit_image(image: Frame, width: int, height: int, fit: str) -> tuple[Frame, int, int]:
-    """The image resized for `fit`, and the canvas position (x, y) of its top-left corner (may be negative)."""
-    ih, iw = image.shape[:2]
+def fit_box(iw: int, ih: int, width: int, height: int, fit: str) -> tuple[int, int, int, int]:
+    """(new_w, new_h, x, y): the size an (iw, ih) image is resized to for `fit`, and its top-left on the canvas.
+
+    x and y may be negative (the image overflows and is cut there). Both still images and video use this rule.
+    """
+    if fit not in FITS:
+        raise ValueError(f"fit must be one of {FITS}, got {fit!r}")
     if fit == "none":
-        return image, (width - iw) // 2, (height - ih) // 2
-    if fit == "contain":
+        new_w, new_h = iw, ih
+    elif fit == "contain":
         factor = min(width / iw, height / ih)
+        new_w, new_h = min(width, max(1, round(iw * factor))), min(height, max(1, round(ih * factor)))
     else:
         factor = max(width / iw, height / ih)
-    new_w = min(width, max(1, round(iw * factor))) if fit == "contain" else max(width, round(iw * factor))
-    new_h = min(height, max(1, round(ih * factor))) if fit == "contain" else max(height, round(ih * factor))
-    return resize(image, new_w, new_h), (width - new_w) // 2, (height - new_h) // 2
+        new_w, new_h = max(width, round(iw * factor)), max(height, round(ih * factor))
+    return new_w, new_h, (width - new_w) // 2, (height - new_h) // 2
+
+
+def fit_image(image: Frame, width: int, height: int, fit: str) -> tuple[Frame, int, int]:
+    """The image resized for `fit`, and the canvas position (x, y) of its top-left corner (may be negative)."""
+    new_w, new_h, x, y = fit_box(image.shape[1], image.shape[0], width, height, fit)
+    return resize(image, new_w, new_h), x, y

@@ -100,18 +100,31 @@ def composite(
     style: str = "normal",
     circle_background: str | None = None,
 ) -> Frame:
-    """A new frame: `canvas` with `avatar` drawn over it at `placement`, clipped at the canvas edges.
+    """A new frame: `canvas` with the avatar drawn over it as `composite_into` does; `canvas` is not modified."""
+    out = canvas.copy()
+    composite_into(out, avatar, placement, style, circle_background)
+    return out
+
+
+def composite_into(
+    canvas: Frame,
+    avatar: Frame,
+    placement: Placement,
+    style: str = "normal",
+    circle_background: str | None = None,
+) -> None:
+    """Draws `avatar` over `canvas` in place at `placement`, clipped at the canvas edges.
 
     The avatar is resized to the placement unless it is already within a pixel of it. For the circle style the
     avatar is cut to an anti-aliased circle (`placement.circle`, or the circle inscribed in the placement box),
-    with `circle_background` ('#RRGGBB') behind it inside the circle. `canvas` itself is not modified.
+    with `circle_background` ('#RRGGBB') behind it inside the circle. Only pixels under the avatar (or its
+    circle) change.
     """
-    out = canvas.copy()
     if abs(avatar.shape[0] - placement.height) > 1 or abs(avatar.shape[1] - placement.width) > 1:
         avatar = resize(avatar, placement.width, placement.height)
     if style != "circle":
-        alpha_over(out, avatar, placement.x, placement.y)
-        return out
+        alpha_over(canvas, avatar, placement.x, placement.y)
+        return
     left, top, diameter = placement.circle or _inscribed_circle(placement)
     disc = np.zeros((diameter, diameter, 4), np.uint8)
     if circle_background is not None:
@@ -119,8 +132,7 @@ def composite(
         disc[..., 3] = 255
     alpha_over(disc, avatar, placement.x - left, placement.y - top)
     disc[..., 3] = ((disc[..., 3].astype(np.uint16) * circle_mask(diameter) + 127) // 255).astype(np.uint8)
-    alpha_over(out, disc, left, top)
-    return out
+    alpha_over(canvas, disc, left, top)
 
 
 def _inscribed_circle(placement: Placement) -> tuple[int, int, int]:

@@ -1,14 +1,17 @@
 """The encode stage: frames and audio into MP4 / WebM files, plus thumbnail, GIF preview and caption files."""
+from avatarstudio.render.encode.cues import as_written
 from avatarstudio.render.encode.ffmpeg import EncodeError
 from avatarstudio.render.encode.gif import write_gif_preview
 from avatarstudio.render.encode.subtitles import captions_ass, captions_srt, captions_vtt
 from avatarstudio.render.encode.thumbnail import write_thumbnail
-from avatarstudio.render.encode.video import EncodeTarget, VideoWriter
+from avatarstudio.render.encode.video import BurnIn, EncodeTarget, VideoWriter
 
 __all__ = [
+    "BurnIn",
     "EncodeError",
     "EncodeTarget",
     "VideoWriter",
+    "as_written",
     "captions_ass",
     "captions_srt",
     "captions_vtt",

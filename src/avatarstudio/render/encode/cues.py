@@ -1,6 +1,7 @@
 """Grouping timed words into caption cues short enough to read at a glance."""
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from avatarstudio.render.vocabulary import Timed
@@ -10,6 +11,11 @@ MAX_CHARS = 42
 MAX_SECONDS = 3.5
 PAUSE_SECONDS = 0.5
 """A silence longer than this between two words starts a new cue."""
+LOOKAHEAD = 8
+"""How many written tokens `as_written` looks ahead for a spoken word (tags, dashes and the like are skipped)."""
+SPOKEN_PUNCTUATION = frozenset("%‰#&@")
+ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "prof.", "st.", "jr.", "sr.", "vs.", "e.g.", "i.e."})
+"""Words whose full stop does not end a sentence."""
 SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
 
 
@@ -28,6 +34,8 @@ def _clean(label: str) -> str:
 
 
 def _ends_sentence(word: str) -> bool:
+    if word.lower() in ABBREVIATIONS:
+        return False
     return word.rstrip("\"'»”)]").endswith(SENTENCE_END)
 
 
@@ -59,3 +67,40 @@ def group_cues(words: list[Timed]) -> list[Cue]:
         else:
             groups.append([word])
     return [Cue(" ".join(w.label for w in group), group[0].start, group[-1].end) for group in groups]
+
+
+def _bare(token: str) -> str:
+    """A written token without the punctuation at its ends (what speech labels a word with)."""
+    start, end = 0, len(token)
+    while start < end and _silent(token[start]):
+        start += 1
+    while end > start and _silent(token[end - 1]):
+        end -= 1
+    return token[start:end]
+
+
+def _silent(char: str) -> bool:
+    """Punctuation that is not read aloud (speech keeps % # & @ in a word's label, as it says them)."""
+    return unicodedata.category(char).startswith("P") and char not in SPOKEN_PUNCTUATION
+
+
+def as_written(words: list[Timed], text: str) -> list[Timed]:
+    """The spoken words relabelled with their whitespace-separated tokens of `text`, punctuation included.
+
+    Speech labels words without their punctuation ("Hello", "there" for "Hello, there."); captions want it back,
+    and cues break at sentence ends only when they see it. Words are matched in order to the next token (within
+    LOOKAHEAD) that is the same word once its end punctuation is set aside; a word without a match keeps its
+    label. Times are unchanged.
+    """
+    tokens = text.split()
+    relabelled: list[Timed] = []
+    at = 0
+    for word in words:
+        match = next((index for index in range(at, min(at + LOOKAHEAD, len(tokens)))
+                      if _bare(tokens[index]) == word.label.strip()), None)
+        if match is None:
+            relabelled.append(word)
+            continue
+        relabelled.append(Timed(tokens[match], word.start, word.end))
+        at = match + 1
+    return relabelled

@@ -1,6 +1,8 @@
 """Caption files (SRT, WebVTT, ASS) from word timings, for the API's caption_url and for burning in."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from avatarstudio.render.encode.cues import group_cues
 from avatarstudio.render.vocabulary import Timed
 
@@ -64,26 +66,57 @@ def _ass_escape(text: str) -> str:
     return text.replace("\\", "/").replace("{", "(").replace("}", ")")
 
 
+CAPTION_SIZE = 0.058
+"""Caption font size as a fraction of the frame's shorter side: 42 px at 720p, the same at 16:9 and 9:16."""
+CAPTION_MARGIN = 0.06
+"""Left, right and bottom margins as fractions of the frame width / height."""
+
+TextWidth = Callable[[str, int], float]
+"""(text, font size in pixels) -> its drawn width in pixels, with the caption font."""
+
+
+def caption_size(width: int, height: int) -> int:
+    return max(12, round(min(width, height) * CAPTION_SIZE))
+
+
 def _ass_style(width: int, height: int, font: str) -> str:
-    """White bold text with a black outline and soft shadow, bottom-centred, sized from the frame height."""
-    size = max(12, round(height * 0.058))
-    outline = max(1, round(height / 360))
-    margin_x = round(width * 0.06)
-    margin_v = round(height * 0.06)
+    """White bold text with a black outline and soft shadow, bottom-centred, sized from the frame's shorter side."""
+    size = caption_size(width, height)
+    outline = max(1, round(min(width, height) / 360))
+    margin_x = round(width * CAPTION_MARGIN)
+    margin_v = round(height * CAPTION_MARGIN)
     return (
         f"Style: Default,{font},{size},&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,"
         f"-1,0,0,0,100,100,0,0,1,{outline},{outline // 2 or 1},2,{margin_x},{margin_x},{margin_v},1"
     )
 
 
-def captions_ass(words: list[Timed], width: int, height: int, font: str = "Roboto") -> str:
+def _fitted(text: str, width: int, height: int, text_width: TextWidth | None) -> str:
+    """The cue text, with a smaller font size override when one of its words alone is wider than a line.
+
+    libass wraps only at spaces, so without this a long word (or a run of CJK) would run off the frame.
+    """
+    if text_width is None:
+        return _ass_escape(text)
+    size = caption_size(width, height)
+    room = width * (1 - 2 * CAPTION_MARGIN)
+    widest = max((text_width(word, size) for word in text.split()), default=0.0)
+    if widest <= room:
+        return _ass_escape(text)
+    return f"{{\\fs{max(1, int(size * room / widest))}}}{_ass_escape(text)}"
+
+
+def captions_ass(words: list[Timed], width: int, height: int, font: str = "Roboto",
+                 text_width: TextWidth | None = None) -> str:
     """Advanced SubStation text for libass, with PlayResX/Y = the video size so sizes are in output pixels.
 
     `font` names a family libass must find (pass fontsdir= to the subtitles filter); the text is bottom-centred
-    and wraps smartly if a cue is wider than the frame. YCbCr Matrix is TV.709 to match the encoded video.
+    and wraps smartly at spaces if a cue is wider than the frame less its margins; with `text_width`, a cue whose
+    longest word alone is too wide is set smaller so that it fits. YCbCr Matrix is TV.709 to match the video.
     """
     events = [
-        f"Dialogue: 0,{ass_time(cue.start)},{ass_time(cue.end)},Default,,0,0,0,,{_ass_escape(cue.text)}"
+        f"Dialogue: 0,{ass_time(cue.start)},{ass_time(cue.end)},Default,,0,0,0,,"
+        f"{_fitted(cue.text, width, height, text_width)}"
         for cue in group_cues(words)
     ]
     lines = [

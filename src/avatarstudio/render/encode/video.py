@@ -5,10 +5,15 @@ Matroska file. At close(), when the frame count is known, the audio is cut or pa
 written as a WAV, and a second, short run copies the video and encodes the audio into the final container.
 ffmpeg's own apad + -shortest cuts audio only to whole codec frames and overshot now and then (by 70 ms once,
 by 0.8 s with empty audio); the second run costs a remux, which +faststart (MP4) needs anyway.
+
+With a `BurnIn`, the same process also writes a second video: its filter graph splits the incoming frames and
+draws the ASS subtitles on one branch with libass before encoding it, so both files are first-generation
+encodes of the very same frames and differ only where captions are drawn (and by the encoder's own noise).
 """
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -54,6 +59,27 @@ class EncodeTarget:
     fps: int = 25
 
 
+@dataclass(frozen=True)
+class BurnIn:
+    """A second output with subtitles drawn in: `ass` is the subtitle file and `fonts_dir` the folder of fonts
+    libass may use; both must sit in the same folder under plain names (letters, digits, '.', '_', '-'), as
+    ffmpeg runs there and names them relatively, which spares quoting paths inside a filter graph."""
+
+    path: Path
+    ass: Path
+    fonts_dir: Path
+
+    def check(self) -> None:
+        if self.fonts_dir.parent != self.ass.parent:
+            raise ValueError(f"{self.fonts_dir} and {self.ass} must be in the same folder")
+        for name in (self.ass.name, self.fonts_dir.name):
+            if not _PLAIN_NAME.fullmatch(name):
+                raise ValueError(f"{name!r} is not a plain file name (letters, digits, '.', '_', '-')")
+
+
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
+
+
 def _to_yuv(pixel_format: str) -> str:
     """The filter converting RGBA input with the BT.709 matrix into limited-range YUV, tagged as such.
 
@@ -65,15 +91,26 @@ def _to_yuv(pixel_format: str) -> str:
     )
 
 
-def video_arguments(target: EncodeTarget, output: Path) -> list[str]:
-    """The streaming run: raw RGBA frames on stdin, encoded to a video-only Matroska file `output`."""
-    return [
+def video_arguments(target: EncodeTarget, output: Path, burn_in: BurnIn | None = None,
+                    captioned: Path | None = None) -> list[str]:
+    """The streaming run: raw RGBA frames on stdin, encoded to a video-only Matroska file `output`, and with
+    `burn_in` also to `captioned` with the subtitles drawn in (run it in the subtitles' folder)."""
+    to_yuv = _to_yuv(PIXEL_FORMAT[target.container])
+    codec = VIDEO_CODEC[target.container]
+    source = [
         ffmpeg_exe(), *QUIET, "-y",
         "-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{target.width}x{target.height}",
         "-framerate", str(target.fps), "-i", "pipe:0",
-        "-vf", _to_yuv(PIXEL_FORMAT[target.container]), *VIDEO_CODEC[target.container],
-        "-f", "matroska", str(output),
     ]
+    if burn_in is None or captioned is None:
+        return [*source, "-vf", to_yuv, *codec, "-f", "matroska", str(output)]
+    alpha = ":alpha=1" if target.container == "webm" else ""
+    graph = (f"[0:v]split=2[plain][tocaption];[plain]{to_yuv}[clean];"
+             f"[tocaption]format=rgba,ass=filename={burn_in.ass.name}:fontsdir={burn_in.fonts_dir.name}{alpha},"
+             f"format=rgba,{to_yuv}[captioned]")
+    return [*source, "-filter_complex", graph,
+            "-map", "[clean]", *codec, "-f", "matroska", str(output),
+            "-map", "[captioned]", *codec, "-f", "matroska", str(captioned)]
 
 
 def mux_arguments(target: EncodeTarget, video: Path, wav: Path) -> list[str]:
@@ -94,7 +131,8 @@ class VideoWriter:
     exception inside the block kills ffmpeg and leaves no partial file behind.
     """
 
-    def __init__(self, target: EncodeTarget, samples: np.ndarray, sample_rate: int) -> None:
+    def __init__(self, target: EncodeTarget, samples: np.ndarray, sample_rate: int,
+                 burn_in: BurnIn | None = None) -> None:
         if target.container not in VIDEO_CODEC:
             raise ValueError(f"container must be one of {sorted(VIDEO_CODEC)}, got {target.container!r}")
         if target.width <= 0 or target.height <= 0 or target.width % 2 or target.height % 2:
@@ -104,16 +142,21 @@ class VideoWriter:
         # Frames go to a temporary file first, so an unwritable target would otherwise surface only at close().
         if not os.access(target.path.parent, os.W_OK):
             raise EncodeError(f"cannot write {target.path}: {target.path.parent} is not a writable folder")
+        if burn_in is not None:
+            burn_in.check()
         self.target = target
+        self.burn_in = burn_in
         self.frames_written = 0
         self._samples = np.array(samples, dtype=np.float32)
         self._sample_rate = sample_rate
         self._shape = (target.height, target.width, 4)
         self._workdir = tempfile.TemporaryDirectory(prefix="avatarstudio-encode-")
         self._video = Path(self._workdir.name) / "video.mkv"
+        self._captioned = Path(self._workdir.name) / "captioned.mkv"
         self._stderr: IO[bytes] = tempfile.TemporaryFile(prefix="avatarstudio-ffmpeg-")
         self._process: subprocess.Popen[bytes] | None = subprocess.Popen(
-            video_arguments(target, self._video), stdin=subprocess.PIPE, stderr=self._stderr,
+            video_arguments(target, self._video, burn_in, self._captioned), stdin=subprocess.PIPE,
+            stderr=self._stderr, cwd=burn_in.ass.parent if burn_in is not None else None,
         )
 
     def write(self, frame: Frame) -> None:
@@ -163,6 +206,8 @@ class VideoWriter:
             except BrokenPipeError:
                 pass
         partial_path(self.target.path).unlink(missing_ok=True)
+        if self.burn_in is not None:
+            partial_path(self.burn_in.path).unlink(missing_ok=True)
         self._release()
 
     def _add_audio(self) -> None:
@@ -171,6 +216,9 @@ class VideoWriter:
         fitted = fit_to_frames(self._samples, self._sample_rate, self.frames_written, self.target.fps)
         write_wav(wav, fitted, self._sample_rate)
         run_ffmpeg_into(self.target.path, mux_arguments(self.target, self._video, wav), f"writing {self.target.path}")
+        if self.burn_in is not None:
+            run_ffmpeg_into(self.burn_in.path, mux_arguments(self.target, self._captioned, wav),
+                            f"writing {self.burn_in.path}")
 
     def _video_failure(self, what: str) -> EncodeError:
         self._stderr.seek(0)

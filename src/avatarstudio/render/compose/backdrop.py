@@ -1,0 +1,69 @@
+"""What lies under the avatar in one scene: its background (colour, image, video or nothing) with its text on top.
+
+A still backdrop (colour, image, transparent, or a video with play_style freeze) is drawn once, text included;
+a playing video gets the text drawn over each decoded frame. Either way `frames` hands out one writable buffer per
+frame for the avatar to be drawn into, so a scene costs one frame of memory whatever its length.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from avatarstudio.render.compose.blend import alpha_over
+from avatarstudio.render.compose.text import TextLayer
+from avatarstudio.render.compose.video_background import video_frames
+from avatarstudio.render.vocabulary import Frame
+
+
+@dataclass(frozen=True)
+class PlayingVideo:
+    """A background video that moves: where it is and how it is fitted and timed (see video_background)."""
+
+    path: Path
+    fit: str
+    play_style: str
+
+
+@dataclass(frozen=True)
+class Backdrop:
+    """Exactly one of `still` (the finished layer, text drawn in) or `video` (text drawn per frame) is set."""
+
+    width: int
+    height: int
+    still: Frame | None = None
+    video: PlayingVideo | None = None
+    text: TextLayer | None = None
+
+    def frames(self, n_frames: int, fps: int) -> Iterator[Frame]:
+        """`n_frames` writable frames. The same buffer comes back each time, restored to the backdrop: copy one
+        to keep it."""
+        if self.still is not None:
+            work = np.empty_like(self.still)
+            for _ in range(n_frames):
+                np.copyto(work, self.still)
+                yield work
+            return
+        assert self.video is not None
+        with closing(video_frames(self.video.path, self.width, self.height, self.video.fit, self.video.play_style,
+                                  n_frames, fps)) as decoded:
+            for frame in decoded:
+                if self.text is not None:
+                    alpha_over(frame, self.text.patch, self.text.x, self.text.y)
+                yield frame
+
+
+def still_backdrop(layer: Frame, text: TextLayer | None) -> Backdrop:
+    """A backdrop that does not move: `layer` with the text drawn on it (`layer` is modified)."""
+    if text is not None:
+        alpha_over(layer, text.patch, text.x, text.y)
+    return Backdrop(layer.shape[1], layer.shape[0], still=layer)
+
+
+def first_video_frame(path: Path, width: int, height: int, fit: str) -> Frame:
+    """The video's first frame, fitted to (width, height): what play_style freeze shows."""
+    with closing(video_frames(path, width, height, fit, "freeze", 1, 1)) as decoded:
+        return next(decoded).copy()
