@@ -13,9 +13,11 @@ encodes of the very same frames and differ only where captions are drawn (and by
 from __future__ import annotations
 
 import os
+import queue
 import re
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -44,6 +46,8 @@ AUDIO_CODEC: dict[str, list[str]] = {
     "webm": ["-c:a", "libopus", "-b:a", "96k"],
 }
 PIXEL_FORMAT = {"mp4": "yuv420p", "webm": "yuva420p"}
+QUEUED_FRAMES = 2
+"""Frames waiting for the writer thread: enough to keep ffmpeg fed, few enough to keep memory flat."""
 BT709_TAGS = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]
 """Container tags set again on the copied stream: libvpx-vp9 leaves primaries and transfer unknown."""
 
@@ -158,21 +162,41 @@ class VideoWriter:
             video_arguments(target, self._video, burn_in, self._captioned), stdin=subprocess.PIPE,
             stderr=self._stderr, cwd=burn_in.ass.parent if burn_in is not None else None,
         )
+        self._frames: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=QUEUED_FRAMES)
+        self._pipe_broken = threading.Event()
+        self._pump_thread = threading.Thread(target=self._pump, daemon=True, name="encode-pipe")
+        self._pump_thread.start()
 
     def write(self, frame: Frame) -> None:
-        """Sends one RGBA uint8 frame of shape (height, width, 4); raises EncodeError if ffmpeg has died."""
+        """Queues one RGBA uint8 frame of shape (height, width, 4) (copied: the caller may reuse its buffer);
+        raises EncodeError if ffmpeg has died."""
         if self._process is None:
             raise EncodeError(f"{self.target.path}: write() after the writer was closed")
         if frame.shape != self._shape or frame.dtype != np.uint8:
             raise ValueError(f"expected a uint8 frame of shape {self._shape}, got {frame.dtype} {frame.shape}")
-        try:
-            self._process.stdin.write(np.ascontiguousarray(frame).data)
-        except BrokenPipeError:
+        if self._pipe_broken.is_set():
             self._process.wait()
             error = self._video_failure("ffmpeg stopped reading frames")
             self.abort()
-            raise error from None
+            raise error
+        self._frames.put(np.array(frame, copy=True))
         self.frames_written += 1
+
+    def _pump(self) -> None:
+        """The writer thread: hands queued frames to ffmpeg. A pipe write releases the GIL, so the next frame is
+        drawn while ffmpeg takes this one; writing inline left one of the two cores idle for each frame."""
+        stdin = self._process.stdin
+        while (frame := self._frames.get()) is not None:
+            if self._pipe_broken.is_set():
+                continue
+            try:
+                stdin.write(frame.data)
+            except (BrokenPipeError, ValueError):
+                self._pipe_broken.set()
+
+    def _stop_pump(self) -> None:
+        self._frames.put(None)
+        self._pump_thread.join()
 
     def close(self) -> None:
         """Finishes the file and moves it into place; raises EncodeError with ffmpeg's stderr tail on failure."""
@@ -181,6 +205,7 @@ class VideoWriter:
         if self.frames_written == 0:
             self.abort()
             raise EncodeError(f"encoding {self.target.path} failed: no frames were written")
+        self._stop_pump()
         try:
             self._process.stdin.close()
         except BrokenPipeError:
@@ -201,6 +226,8 @@ class VideoWriter:
         if self._process is not None:
             self._process.kill()
             self._process.wait()
+            self._pipe_broken.set()
+            self._stop_pump()
             try:
                 self._process.stdin.close()
             except BrokenPipeError:
