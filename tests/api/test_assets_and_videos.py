@@ -117,3 +117,16 @@ def test_v3_image_type_takes_nested_and_flat_image_fields(client: httpx.Client, 
     no_image = client.post("/v3/videos", json={"type": "image", **common})
     assert no_image.status_code == 400
     assert "either image or image_url or image_asset_id" in no_image.json()["error"]["message"]
+
+
+def test_a_photo_url_without_a_face_fails_the_job_with_face_not_found(client: httpx.Client, service) -> None:
+    from PIL import Image
+
+    flat = io.BytesIO()
+    Image.new("RGB", (256, 256), (90, 140, 200)).save(flat, "PNG")
+    asset = client.post("/v1/asset", content=flat.getvalue()).json()["data"]
+    created = client.post("/v3/videos", json={"type": "image", "image_url": asset["url"], "script": "Hi.",
+                                              "voice_id": VOICE, "resolution": "720p"}).json()
+    status = service.wait(created["data"]["video_id"])
+    assert status["status"] == "failed" and status["error"]["detail"] == "face_not_found", status
+    assert "face" in status["error"]["message"].lower()

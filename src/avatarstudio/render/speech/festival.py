@@ -15,7 +15,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import soundfile
 
 from avatarstudio.render.speech import alignment, arpabet, text
