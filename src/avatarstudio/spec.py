@@ -25,6 +25,8 @@ class TextSpeech:
     pitch: float = 0.0
     locale: str | None = None
     emotion: str | None = None
+    stability: float | None = None
+    style: float | None = None
 
 
 @dataclass(frozen=True)

@@ -200,8 +200,10 @@ def _studio_character(lookup: Lookup, character: v2.CharacterBase | None, prefix
 
 def _studio_voice(lookup: Lookup, voice: v2.TextVoice | v2.AudioVoice | v2.SilenceVoice, prefix: str) -> spec.Speech:
     if isinstance(voice, v2.TextVoice):
+        eleven = voice.elevenlabs_settings or v2.ElevenLabsSettings()
         return spec.TextSpeech(voice.input_text, _voice(voice.voice_id, f"{prefix}voice.voice_id"), speed=voice.speed,
-                               pitch=voice.pitch, locale=voice.locale, emotion=voice.emotion)
+                               pitch=voice.pitch, locale=voice.locale, emotion=voice.emotion,
+                               stability=eleven.stability, style=eleven.style)
     if isinstance(voice, v2.SilenceVoice):
         return spec.Silence(voice.duration)
     return _speech(lookup, None, None, voice.audio_url, voice.audio_asset_id, None, f"{prefix}voice.")

@@ -119,3 +119,18 @@ def test_openapi_and_docs_are_served(client: httpx.Client) -> None:
     spec = client.get("/openapi.json").json()
     assert "/v2/video/generate" in spec["paths"] and "/v1/video.webm" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_elevenlabs_settings_reach_the_spec(service) -> None:
+    from avatarstudio import translate
+    from avatarstudio.config import load_settings
+    from avatarstudio.runtime import open_runtime
+    from avatarstudio.store.assets import DbLookup
+    from avatarstudio.wire import v2
+    from avatarstudio.wire.common import parse
+
+    runtime = open_runtime(load_settings(service.data_dir))
+    body = scene(voice={"type": "text", "voice_id": VOICE, "input_text": "Hi.",
+                        "elevenlabs_settings": {"stability": 0.2, "style": 0.7, "model": "eleven_v3"}})
+    speech = translate.studio(parse(v2.GenerateRequest, body), DbLookup(runtime, "env")).spec.scenes[0].speech
+    assert (speech.stability, speech.style) == (0.2, 0.7)

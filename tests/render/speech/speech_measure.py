@@ -33,6 +33,11 @@ def longest_quiet_run(track: SpeechTrack, start: float, end: float, below_peak_d
 
 def median_f0(track: SpeechTrack, fmin: float = 60.0, fmax: float = 450.0) -> float:
     """Median fundamental frequency over voiced 40 ms frames, by autocorrelation."""
+    return float(np.median(f0_track(track, fmin, fmax)))
+
+
+def f0_track(track: SpeechTrack, fmin: float = 60.0, fmax: float = 450.0) -> np.ndarray:
+    """Fundamental frequency of each voiced 40 ms frame (half overlapping), by autocorrelation."""
     rate = track.sample_rate
     size = round(0.04 * rate)
     lo, hi = int(rate / fmax), int(rate / fmin)
@@ -47,4 +52,4 @@ def median_f0(track: SpeechTrack, fmin: float = 60.0, fmax: float = 450.0) -> fl
         lag = lo + int(np.argmax(correlation[lo:hi]))
         if correlation[lag] > 0.5 * correlation[0]:
             found.append(rate / lag)
-    return float(np.median(found))
+    return np.array(found)

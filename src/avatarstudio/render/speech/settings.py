@@ -4,7 +4,13 @@ Mappings (the same for every engine):
 - speed 0.5..1.5 multiplies the speaking rate; durations and timings scale by 1/speed.
 - pitch -50..+50 shifts pitch by pitch/10 semitones (+20 -> +2 semitones, f0 x1.122) without changing duration.
 - emotion picks a preset from EMOTIONS. A preset multiplies the rate, adds semitones, adds gain in dB to the
-  loudness target, and scales intonation (the width of the pitch contour; espeak only, piper keeps its own).
+  loudness target, and scales intonation: the width of the pitch contour for espeak; piper cannot shape its
+  contour and varies its rhythm instead (its phoneme-duration noise, noise_w, times intonation); festival keeps
+  its own.
+- elevenlabs_settings.stability 0..1 (ElevenLabs: low = more variable delivery) multiplies intonation by
+  1.5 - stability (0 -> x1.5, 0.5 -> unchanged, 1 -> x0.5).
+- elevenlabs_settings.style 0..1 (ElevenLabs: style exaggeration) strengthens the emotion preset: each of its
+  departures from neutral is multiplied by 1 + style. Without an emotion it changes nothing.
 """
 from __future__ import annotations
 
@@ -26,6 +32,8 @@ class VoiceSettings:
     pitch: float = 0.0
     locale: str | None = None
     emotion: str | None = None
+    stability: float | None = None
+    style: float | None = None
 
     def __post_init__(self) -> None:
         if not SPEED_RANGE[0] <= self.speed <= SPEED_RANGE[1]:
@@ -34,6 +42,10 @@ class VoiceSettings:
         if not PITCH_RANGE[0] <= self.pitch <= PITCH_RANGE[1]:
             raise SpeechError("INVALID_VOICE_SETTINGS", f"pitch must be between {PITCH_RANGE[0]:g} and "
                               f"{PITCH_RANGE[1]:g}, got {self.pitch}")
+        for name in ("stability", "style"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= value <= 1.0:
+                raise SpeechError("INVALID_VOICE_SETTINGS", f"{name} must be between 0 and 1, got {value}")
 
 
 @dataclass(frozen=True)
@@ -63,9 +75,11 @@ def prosody_for(settings: VoiceSettings) -> Prosody:
         if preset is None:
             names = ", ".join(name.capitalize() for name in EMOTIONS)
             raise SpeechError("UNSUPPORTED_EMOTION", f"emotion {settings.emotion!r} is not one of {names}")
+    strength = 1.0 + (settings.style or 0.0)
+    width = 1.5 - settings.stability if settings.stability is not None else 1.0
     return Prosody(
-        rate=settings.speed * preset.rate,
-        semitones=settings.pitch * SEMITONES_PER_PITCH_UNIT + preset.semitones,
-        gain_db=preset.gain_db,
-        intonation=preset.intonation,
+        rate=settings.speed * (1.0 + (preset.rate - 1.0) * strength),
+        semitones=settings.pitch * SEMITONES_PER_PITCH_UNIT + preset.semitones * strength,
+        gain_db=preset.gain_db * strength,
+        intonation=(1.0 + (preset.intonation - 1.0) * strength) * width,
     )
