@@ -22,6 +22,7 @@ import imageio_ffmpeg
 
 CHILD = Path(__file__).with_name("child.py")
 SPEECH_SPEED = Path(__file__).with_name("speech_speed.py")
+AVATAR_SPEED = Path(__file__).with_name("avatar_speed.py")
 RSS_SAMPLE_SECONDS = 0.05
 
 
@@ -185,10 +186,20 @@ def render_case(case: Case, workdir: Path, data_dir: Path) -> RenderResult:
     return result
 
 
-def speech_speed(voice_id: str, text: str) -> dict | None:
-    """Speech synthesis speed from bench/speech_speed.py in a fresh process; None if it failed."""
-    done = subprocess.run([sys.executable, str(SPEECH_SPEED), voice_id, text], capture_output=True, text=True)
+def _json_child(script: Path, *args: str) -> dict | None:
+    """The JSON object a measuring script prints last, run in a fresh process; None if it failed."""
+    done = subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True)
     if done.returncode != 0:
         print(done.stderr[-800:], file=sys.stderr)
         return None
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def speech_speed(voice_id: str, text: str) -> dict | None:
+    """Speech synthesis speed from bench/speech_speed.py."""
+    return _json_child(SPEECH_SPEED, voice_id, text)
+
+
+def avatar_speed() -> dict | None:
+    """Avatar frame cost at 720p on one core from bench/avatar_speed.py."""
+    return _json_child(AVATAR_SPEED)

@@ -55,6 +55,8 @@ def main(argv: list[str]) -> int:
         speech_text = speech_text.split(". ")[0] + "."
     print("speech speed", flush=True)
     speech = renders.speech_speed(load.VOICE, speech_text)
+    print("avatar frame cost on one core", flush=True)
+    avatar = renders.avatar_speed()
     api, throughput = None, []
     if not args.quick:
         print(f"API load: {load.CLIENTS} clients, {load.CREATES} creates, {load.STATUS_CALLS} status calls", flush=True)
@@ -62,14 +64,14 @@ def main(argv: list[str]) -> int:
         for workers in (1, 2):
             print(f"queue throughput with {workers} worker(s)", flush=True)
             throughput.append(load.queue_throughput(scratch / f"server-{workers}-workers", workers))
-    targets = report.check_targets(results, speech)
+    targets = report.check_targets(results, speech, avatar)
     seconds = time.perf_counter() - started
     about = machine.describe(ROOT, command, load_at_start)
-    payload = {"machine": about, "bench_seconds": seconds, "targets": targets, "speech": speech,
+    payload = {"machine": about, "bench_seconds": seconds, "targets": targets, "speech": speech, "avatar": avatar,
                "renders": [result.to_dict() for result in results], "api": api, "queue_throughput": throughput}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
-    (args.out / "REPORT.md").write_text(report.markdown(about, results, speech, targets, api, throughput, seconds))
+    (args.out / "REPORT.md").write_text(report.markdown(about, results, speech, avatar, targets, api, throughput, seconds))
     for target in targets:
         print(f"{target['verdict']:>7}  {target['target']}: {target['shown']} (limit {target['limit']})")
     print(f"wrote {args.out / 'REPORT.md'} in {seconds:.0f} s")
