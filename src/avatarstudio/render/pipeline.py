@@ -73,7 +73,8 @@ def _speak(scene: spec.Scene, resolve: MediaResolver) -> SpeechTrack:
             voice = voices.get_voice(said.voice_id)
             if voice is None:
                 raise RenderError("render_failed", f"Voice {said.voice_id} not found")
-            settings = speech.VoiceSettings(said.speed, said.pitch, said.locale, said.emotion)
+            settings = speech.VoiceSettings(said.speed, said.pitch, said.locale, said.emotion, said.stability,
+                                            said.style)
             return speech.synthesize(said.text, voice, settings)
         if isinstance(said, spec.Silence):
             return speech.silence(said.seconds)
@@ -212,6 +213,11 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
                           detail=f"{duration:.1f} s is longer than the limit of {max_seconds:.0f} s")
 
     samples = np.concatenate([scene.track.samples for scene in scenes])
+    start = 0
+    for scene in scenes:  # each scene keeps a view of the one joined track, not a second copy of its audio
+        end = start + len(scene.track.samples)
+        scene.track.samples = samples[start:end]
+        start = end
     words: list[Timed] = []
     offset = 0.0
     for scene in scenes:

@@ -13,8 +13,10 @@ ENCODED_SAMPLE_RATE = 48_000
 def fit_to_frames(samples: np.ndarray, sample_rate: int, frames: int, fps: int) -> np.ndarray:
     """Mono float32 samples clipped to [-1, 1], cut or padded with silence to last exactly frames / fps."""
     wanted = round(frames * sample_rate / fps)
-    mono = np.clip(np.asarray(samples, dtype=np.float32).reshape(-1)[:wanted], -1.0, 1.0)
-    return np.pad(mono, (0, wanted - len(mono)))
+    mono = np.asarray(samples, dtype=np.float32).reshape(-1)[:wanted]
+    fitted = np.zeros(wanted, dtype=np.float32)  # the one copy: long videos keep their audio twice at most
+    np.clip(mono, -1.0, 1.0, out=fitted[:len(mono)])
+    return fitted
 
 
 def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:

@@ -151,7 +151,7 @@ class VideoWriter:
         self.target = target
         self.burn_in = burn_in
         self.frames_written = 0
-        self._samples = np.array(samples, dtype=np.float32)
+        self._samples = np.asarray(samples, dtype=np.float32)  # read at close(); not copied, it can be long
         self._sample_rate = sample_rate
         self._shape = (target.height, target.width, 4)
         self._workdir = tempfile.TemporaryDirectory(prefix="avatarstudio-encode-")
