@@ -118,9 +118,16 @@ def _speech_rows(speech: dict | None) -> str:
         c = speech[kind]
         rows.append(f"| {label} | {c['audio_seconds']:.1f} | {c['cpu_seconds']:.2f} | {c['wall_seconds']:.2f} | "
                     f"**{c['x_realtime_per_core']:.1f}x** | {c['x_realtime_wall']:.1f}x |")
+    engines = ["| engine (first English voice) | audio s | wall s | x real time | CPU s | x real time per core |",
+               "|---|---|---|---|---|---|"]
+    for name, e in speech.get("engines", {}).items():
+        engines.append(f"| {name} | {e['audio_seconds']:.1f} | {e['wall_seconds']:.2f} | {e['x_real_time']:.1f}x | "
+                       f"{e['cpu_seconds']:.2f} | **{e['x_real_time_per_core']:.1f}x** |")
     return (f"`{speech['voice']}` speaking the 30-second script of 01_mp4_720p twice in one process "
             "(bench/speech_speed.py); CPU seconds count every thread, so audio per CPU second is per core.\n\n"
-            + "\n".join(rows) + "\n")
+            + "\n".join(rows) + "\n\nEvery engine, voice loaded, on about 30 s of English "
+            "(`avatarstudio.render.speech.benchmark.measure_engines`; festival's own process counted in CPU s):\n\n"
+            + "\n".join(engines) + "\n")
 
 
 def _avatar_rows(avatar: dict | None) -> str:

@@ -14,6 +14,7 @@ import time
 
 from avatarstudio.catalog import voices
 from avatarstudio.render import speech
+from avatarstudio.render.speech.benchmark import measure_engines
 
 
 def _timed(text: str, voice: voices.Voice) -> dict[str, float]:
@@ -31,7 +32,9 @@ def main(argv: list[str]) -> int:
         return 1
     cold = _timed(argv[1], voice)
     warm = _timed(argv[1], voice)
-    print(json.dumps({"voice": f"{voice.engine}/{voice.engine_voice}", "cold": cold, "warm": warm}))
+    engines = measure_engines(30.0)
+    print(json.dumps({"voice": f"{voice.engine}/{voice.engine_voice}", "cold": cold, "warm": warm,
+                      "engines": engines}))
     return 0
 
 
