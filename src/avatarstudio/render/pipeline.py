@@ -5,7 +5,6 @@ subtitles). Only one frame exists at a time, so memory does not grow with the vi
 """
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+import soundfile
 from PIL import Image
 
 from avatarstudio import spec
@@ -26,6 +26,7 @@ from avatarstudio.render.compose.captions import prepare_burn_in
 from avatarstudio.render.compose.placement import Placement, composite_into, place
 from avatarstudio.render.compose.text import render_text
 from avatarstudio.render.face import FaceError
+from avatarstudio.render.memory import large_buffers_unmapped, release_garbage
 from avatarstudio.render.motion import face_params
 from avatarstudio.render.stopwatch import Stopwatch
 from avatarstudio.render.vocabulary import Frame, SpeechTrack, Timed
@@ -37,6 +38,7 @@ Progress = Callable[[float], None]
 """Called with the fraction done, 0..1."""
 
 SPEECH_SHARE = 0.1
+_NO_SAMPLES = np.zeros(0, dtype=np.float32)
 PLACEMENT_PROBE_HEIGHT = 256
 FRAMES_SHARE = 0.85
 
@@ -59,11 +61,13 @@ class Rendered:
 
 @dataclass
 class _Scene:
-    """A scene made ready to draw: its speech, frame count and static layers."""
+    """A scene made ready to draw: its speech timings, frame count, and where its audio starts in the video's
+    speech file (the samples are read back only while the scene is drawn)."""
 
     source: spec.Scene
     track: SpeechTrack
     n_frames: int
+    audio_start: int
 
 
 def _speak(scene: spec.Scene, resolve: MediaResolver) -> SpeechTrack:
@@ -186,11 +190,11 @@ def _drawn_over(layers: Iterator[Frame], scene: _Scene, output: spec.Output, res
         yield frame
 
 
-def _release_scene_garbage() -> None:
-    """Engines and synthesis leave frame-sized arrays in reference cycles (caches over bound methods) that
-    Python's generational collector may keep for many scenes; collecting once per scene keeps peak memory flat
-    however many scenes, and so however many minutes, a video has."""
-    gc.collect()
+def _scene_audio(speech_file: Path, scene: _Scene, fps: int) -> np.ndarray:
+    """One scene's samples, read back from the video's speech file for the motion stage."""
+    count = round(scene.n_frames * speech.SAMPLE_RATE / fps)
+    samples, _ = soundfile.read(speech_file, start=scene.audio_start, frames=count, dtype="float32")
+    return samples
 
 
 def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progress: Progress = lambda _: None,
@@ -200,24 +204,24 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
     output = video.output
     clock = Stopwatch()
     scenes: list[_Scene] = []
-    for index, scene in enumerate(video.scenes):
-        with clock.stage("speech"):
-            track, n_frames = _fit_to_frames(_speak(scene, resolve), output.fps)
-            _release_scene_garbage()
-        scenes.append(_Scene(scene, track, n_frames))
-        progress(SPEECH_SHARE * (index + 1) / len(video.scenes))
+    speech_file = workdir / "speech.wav"
+    # Each scene's audio goes to disk as soon as it is spoken, so an hour of speech is never held in memory.
+    with (soundfile.SoundFile(speech_file, "w", samplerate=speech.SAMPLE_RATE, channels=1, subtype="FLOAT") as sink,
+          large_buffers_unmapped()):
+        for index, scene in enumerate(video.scenes):
+            with clock.stage("speech"):
+                track, n_frames = _fit_to_frames(_speak(scene, resolve), output.fps)
+                sink.write(track.samples)
+                release_garbage()
+            timings = SpeechTrack(_NO_SAMPLES, track.sample_rate, track.words, track.phonemes)
+            scenes.append(_Scene(scene, timings, n_frames, sink.tell() - len(track.samples)))
+            progress(SPEECH_SHARE * (index + 1) / len(video.scenes))
     total_frames = sum(scene.n_frames for scene in scenes)
     duration = total_frames / output.fps
     if duration > max_seconds:
         raise RenderError("video_too_long", "Video is too long",
                           detail=f"{duration:.1f} s is longer than the limit of {max_seconds:.0f} s")
 
-    samples = np.concatenate([scene.track.samples for scene in scenes])
-    start = 0
-    for scene in scenes:  # each scene keeps a view of the one joined track, not a second copy of its audio
-        end = start + len(scene.track.samples)
-        scene.track.samples = samples[start:end]
-        start = end
     words: list[Timed] = []
     offset = 0.0
     for scene in scenes:
@@ -234,8 +238,9 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
         files.notes += [note] if note else []
     thumbnail: Frame | None = None
     written = 0
-    with encode.VideoWriter(target, samples, scenes[0].track.sample_rate, burn_in) as writer:
+    with encode.VideoWriter(target, speech_file, speech.SAMPLE_RATE, burn_in) as writer:
         for index, scene in enumerate(scenes):
+            scene.track.samples = _scene_audio(speech_file, scene, output.fps)
             for frame in _scene_frames(scene, output, resolve, files.notes, index, clock):
                 with clock.stage("encode"):
                     writer.write(frame)
@@ -244,7 +249,8 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
                     thumbnail = frame.copy()  # frame buffers are reused
                 if written % output.fps == 0:
                     progress(SPEECH_SHARE + FRAMES_SHARE * written / total_frames)
-            _release_scene_garbage()
+            scene.track.samples = _NO_SAMPLES
+            release_garbage()
         with clock.stage("encode"):
             writer.close()
     with clock.stage("side_files"):

@@ -24,6 +24,7 @@ from types import TracebackType
 from typing import IO, Literal
 
 import numpy as np
+import soundfile
 
 from avatarstudio.render.encode.audio import ENCODED_SAMPLE_RATE, fit_to_frames, write_wav
 from avatarstudio.render.encode.ffmpeg import (
@@ -135,7 +136,7 @@ class VideoWriter:
     exception inside the block kills ffmpeg and leaves no partial file behind.
     """
 
-    def __init__(self, target: EncodeTarget, samples: np.ndarray, sample_rate: int,
+    def __init__(self, target: EncodeTarget, samples: np.ndarray | Path, sample_rate: int,
                  burn_in: BurnIn | None = None) -> None:
         if target.container not in VIDEO_CODEC:
             raise ValueError(f"container must be one of {sorted(VIDEO_CODEC)}, got {target.container!r}")
@@ -151,7 +152,8 @@ class VideoWriter:
         self.target = target
         self.burn_in = burn_in
         self.frames_written = 0
-        self._samples = np.asarray(samples, dtype=np.float32)  # read at close(); not copied, it can be long
+        # The audio is read at close(); a long video's is better passed as a WAV file than as an array.
+        self._audio = samples if isinstance(samples, Path) else np.asarray(samples, dtype=np.float32)
         self._sample_rate = sample_rate
         self._shape = (target.height, target.width, 4)
         self._workdir = tempfile.TemporaryDirectory(prefix="avatarstudio-encode-")
@@ -239,13 +241,25 @@ class VideoWriter:
 
     def _add_audio(self) -> None:
         """The closing run: audio fitted to the frames, muxed with the video into the target's container."""
-        wav = Path(self._workdir.name) / "audio.wav"
-        fitted = fit_to_frames(self._samples, self._sample_rate, self.frames_written, self.target.fps)
-        write_wav(wav, fitted, self._sample_rate)
+        wav = self._fitted_wav()
         run_ffmpeg_into(self.target.path, mux_arguments(self.target, self._video, wav), f"writing {self.target.path}")
         if self.burn_in is not None:
             run_ffmpeg_into(self.burn_in.path, mux_arguments(self.target, self._captioned, wav),
                             f"writing {self.burn_in.path}")
+
+    def _fitted_wav(self) -> Path:
+        """A WAV exactly frames / fps long: the caller's file when it already is, else a fitted copy."""
+        wanted = round(self.frames_written * self._sample_rate / self.target.fps)
+        if isinstance(self._audio, Path):
+            if soundfile.info(self._audio).frames == wanted:
+                return self._audio
+            samples, _ = soundfile.read(self._audio, dtype="float32")
+        else:
+            samples = self._audio
+        wav = Path(self._workdir.name) / "audio.wav"
+        write_wav(wav, fit_to_frames(samples, self._sample_rate, self.frames_written, self.target.fps),
+                  self._sample_rate)
+        return wav
 
     def _video_failure(self, what: str) -> EncodeError:
         self._stderr.seek(0)
