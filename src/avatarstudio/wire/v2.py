@@ -76,8 +76,9 @@ Character = Annotated[
 
 class ElevenLabsSettings(Wire):
     """Mapped onto the local engines' prosody (render/speech/settings.py): `stability` narrows or widens the
-    intonation, `style` strengthens the chosen emotion. `model` and `similarity_boost` have no meaning here
-    (no ElevenLabs models, no cloned reference voice) and change nothing."""
+    intonation (espeak voices; piper and festival keep their own), `style` strengthens the chosen emotion on
+    every engine. `model` and `similarity_boost` have no meaning here (no ElevenLabs models, no cloned reference
+    voice) and change nothing."""
 
     model: Literal["eleven_monolingual_v1", "eleven_multilingual_v1", "eleven_multilingual_v2", "eleven_turbo_v2",
                    "eleven_turbo_v2_5", "eleven_v3"] | None = None

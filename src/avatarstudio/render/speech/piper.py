@@ -55,7 +55,6 @@ class PiperEngine:
     def speak(self, chunk: str, engine_voice: str, prosody: Prosody) -> SpeechTrack:
         voice = _load(engine_voice)
         config = SynthesisConfig(length_scale=voice.config.length_scale * length_scale_for(prosody.rate),
-                                 noise_w_scale=voice.config.noise_w_scale * prosody.intonation,
                                  normalize_audio=False)
         audio_chunks = list(voice.synthesize(chunk, config, include_alignments=True))
         rate = voice.config.sample_rate

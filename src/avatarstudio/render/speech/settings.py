@@ -4,11 +4,12 @@ Mappings (the same for every engine):
 - speed 0.5..1.5 multiplies the speaking rate; durations and timings scale by 1/speed.
 - pitch -50..+50 shifts pitch by pitch/10 semitones (+20 -> +2 semitones, f0 x1.122) without changing duration.
 - emotion picks a preset from EMOTIONS. A preset multiplies the rate, adds semitones, adds gain in dB to the
-  loudness target, and scales intonation: the width of the pitch contour for espeak; piper cannot shape its
-  contour and varies its rhythm instead (its phoneme-duration noise, noise_w, times intonation); festival keeps
-  its own.
+  loudness target, and scales intonation (the width of the pitch contour; espeak only, piper and festival keep
+  their own).
 - elevenlabs_settings.stability 0..1 (ElevenLabs: low = more variable delivery) multiplies intonation by
-  1.5 - stability (0 -> x1.5, 0.5 -> unchanged, 1 -> x0.5).
+  1.5 - stability (0 -> x1.5, 0.5 -> unchanged, 1 -> x0.5); like intonation, it acts on espeak voices only.
+  (Scaling piper's duration noise instead was tried and made its timing erratic: an "Excited" preset came out
+  slower, not faster.)
 - elevenlabs_settings.style 0..1 (ElevenLabs: style exaggeration) strengthens the emotion preset: each of its
   departures from neutral is multiplied by 1 + style. Without an emotion it changes nothing.
 """
