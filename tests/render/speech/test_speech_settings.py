@@ -28,8 +28,9 @@ def test_pitch_shifts_by_a_tenth_of_a_semitone_per_unit_without_changing_duratio
 
     semitones = 12 * math.log2(median_f0(raised) / median_f0(normal))
     assert semitones == pytest.approx(2.0, abs=1.0)
-    assert raised.duration == pytest.approx(normal.duration, rel=0.05)
-    assert raised.words[-1].end == pytest.approx(normal.words[-1].end, rel=0.05)
+    # Two piper runs differ by a few percent in timing; a pitch shift by resampling would differ by 12 %.
+    assert raised.duration == pytest.approx(normal.duration, rel=0.08)
+    assert raised.words[-1].end == pytest.approx(normal.words[-1].end, rel=0.08)
 
 
 def test_a_locale_the_voice_has_picks_that_accent(espeak_english):
@@ -71,8 +72,9 @@ def test_out_of_range_settings_are_refused(settings):
 
 
 def test_an_emotion_moves_piper_too(joe):
-    normal = synthesize(SENTENCE, joe)
-    excited = synthesize(SENTENCE, joe, VoiceSettings(emotion="excited"))
+    script = " ".join([SENTENCE] * 3)  # piper's random timing averages out over more words
+    normal = synthesize(script, joe)
+    excited = synthesize(script, joe, VoiceSettings(emotion="excited"))
 
     assert excited.duration / normal.duration == pytest.approx(1 / EMOTIONS["excited"].rate, rel=0.1)
     assert median_f0(excited) > median_f0(normal)
