@@ -27,11 +27,13 @@ class TextSpeech:
     emotion: str | None = None
     stability: float | None = None
     style: float | None = None
+    volume: float = 1.0
 
 
 @dataclass(frozen=True)
 class AudioSpeech:
     audio: MediaRef
+    volume: float = 1.0
 
 
 @dataclass(frozen=True)

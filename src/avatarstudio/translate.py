@@ -70,13 +70,13 @@ def _look(lookup: Lookup, avatar_id: str, param: str) -> spec.Look:
 
 def _speech(lookup: Lookup, script: str | None, voice_id: str | None, audio_url: str | None,
             audio_asset_id: str | None, settings: common.VoiceSettings | None, prefix: str = "") -> spec.Speech:
+    tuning = settings or common.VoiceSettings()
     if script is not None:
-        tuning = settings or common.VoiceSettings()
         return spec.TextSpeech(script, _voice(voice_id or voices.DEFAULT_VOICE_ID, f"{prefix}voice_id"),
-                               speed=tuning.speed, pitch=tuning.pitch, locale=tuning.locale)
+                               speed=tuning.speed, pitch=tuning.pitch, locale=tuning.locale, volume=tuning.volume)
     if audio_asset_id is not None:
-        return spec.AudioSpeech(_asset(lookup, audio_asset_id, "audio", f"{prefix}audio_asset_id"))
-    return spec.AudioSpeech(spec.MediaRef("url", audio_url or ""))
+        return spec.AudioSpeech(_asset(lookup, audio_asset_id, "audio", f"{prefix}audio_asset_id"), tuning.volume)
+    return spec.AudioSpeech(spec.MediaRef("url", audio_url or ""), tuning.volume)
 
 
 def _simple_background(lookup: Lookup, background: common.SimpleBackground | None) -> spec.Background:

@@ -130,3 +130,15 @@ def test_a_photo_url_without_a_face_fails_the_job_with_face_not_found(client: ht
     status = service.wait(created["data"]["video_id"])
     assert status["status"] == "failed" and status["error"]["detail"] == "face_not_found", status
     assert "face" in status["error"]["message"].lower()
+
+
+def test_v3_voice_volume_scales_the_speech(client: httpx.Client, service, tmp_path: Path) -> None:
+    body = {"type": "avatar", "avatar_id": "Noah_drawn_front", "script": "The same words, twice.",
+            "voice_id": VOICE, "resolution": "720p", "aspect_ratio": "1:1"}
+    loud = client.post("/v3/videos", json=body).json()["data"]["video_id"]
+    quiet = client.post("/v3/videos", json={**body, "voice_settings": {"volume": 0.25}}).json()["data"]["video_id"]
+    levels = []
+    for video_id in (loud, quiet):
+        status = service.wait(video_id)
+        levels.append(probe(download(status["video_url"], tmp_path / f"{video_id}.mp4")).audio_rms)
+    assert 0.15 < levels[1] / levels[0] < 0.4

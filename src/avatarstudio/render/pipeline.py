@@ -71,6 +71,15 @@ class _Scene:
 
 
 def _speak(scene: spec.Scene, resolve: MediaResolver) -> SpeechTrack:
+    """The scene's speech at its requested volume (v3 voice_settings.volume: 1 full, 0 silent)."""
+    track = _spoken(scene, resolve)
+    volume = getattr(scene.speech, "volume", 1.0)
+    if volume != 1.0:
+        track.samples = track.samples * np.float32(volume)
+    return track
+
+
+def _spoken(scene: spec.Scene, resolve: MediaResolver) -> SpeechTrack:
     said = scene.speech
     try:
         if isinstance(said, spec.TextSpeech):

@@ -44,6 +44,9 @@ class AvatarIVRequest(Wire):
 # --- Studio (/v2/video/generate) -------------------------------------------------------------------------
 
 class CharacterBase(Wire):
+    """`use_avatar_iv_model` and `keep_original_prompt` change nothing here: there is one photo engine (the one
+    Avatar IV requests get), and `prompt` is never rewritten, so it is always kept as written."""
+
     scale: Annotated[float, Field(ge=0.0, le=5.0)] = 1.0
     offset: XY = XY()
     avatar_style: Literal["circle", "closeUp", "normal"] = "normal"
