@@ -6,6 +6,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -20,6 +22,17 @@ def start_worker(data_dir: Path, **env: str) -> subprocess.Popen:
     log = (data_dir / "worker.log").open("a")
     return subprocess.Popen([sys.executable, "-m", "avatarstudio.cli", "worker", "--data-dir", str(data_dir)],
                             env=service_env(**env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@contextmanager
+def running_worker(data_dir: Path) -> Iterator[subprocess.Popen]:
+    """A worker for the length of the block, stopped (with its process group) afterwards."""
+    worker = start_worker(data_dir)
+    try:
+        yield worker
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait()
 
 
 def create_long_video(client: httpx.Client) -> str:
@@ -59,12 +72,8 @@ def test_killed_worker_job_is_retried_and_completes(tmp_path: Path) -> None:
             kill_mid_render(service, worker, video_id)
             back_in_queue = wait_for_status(client, video_id, {"waiting"}, timeout=30)
             assert back_in_queue["progress"] == 0
-            replacement = start_worker(tmp_path)
-            try:
+            with running_worker(tmp_path):
                 done = service.wait(video_id, timeout=180, client=client)
-            finally:
-                os.killpg(replacement.pid, signal.SIGTERM)
-                replacement.wait()
         assert done["status"] == "completed", done
     finally:
         stop_service(service)
@@ -115,12 +124,8 @@ def test_a_waiting_video_whose_task_was_lost_is_queued_again(tmp_path: Path) -> 
             time.sleep(5)  # longer than the stale limit (3 s) plus a reaper pass: a queued task is not duplicated
             assert len(queue) == 1
             assert queue.storage.dequeue() is not None and len(queue) == 0
-            worker = start_worker(tmp_path)
-            try:
+            with running_worker(tmp_path):
                 done = service.wait(video_id, timeout=60, client=client)
-            finally:
-                os.killpg(worker.pid, signal.SIGTERM)
-                worker.wait()
         assert done["status"] == "completed"
     finally:
         stop_service(service)
