@@ -23,7 +23,8 @@ from avatarstudio.render.avatars import AvatarEngine, builtin_engine, photo_engi
 from avatarstudio.render.compose.backdrop import Backdrop, PlayingVideo, first_video_frame, still_backdrop
 from avatarstudio.render.compose.background import background_canvas
 from avatarstudio.render.compose.captions import prepare_burn_in
-from avatarstudio.render.compose.placement import Placement, composite_into, place
+from avatarstudio.render.compose.placement import Placement, composite_into, composite_within, moving_area, place
+from avatarstudio.render.encode.segment import Box
 from avatarstudio.render.compose.text import render_text
 from avatarstudio.render.face import FaceError
 from avatarstudio.render.memory import large_buffers_unmapped, release_garbage
@@ -169,19 +170,16 @@ def _avatar(character: spec.Character, canvas: tuple[int, int], resolve: MediaRe
 
 
 def _scene_frames(scene: _Scene, output: spec.Output, resolve: MediaResolver, notes: list[str], seed: int,
-                  clock: Stopwatch) -> Iterator[Frame]:
+                  clock: Stopwatch, hold_still: Callable[[Box | None], None]) -> Iterator[Frame]:
+    """Each of the scene's frames: its backdrop with its character drawn in (one buffer, reused). Before the
+    first, `hold_still` is told the box outside which all of them are the same (None: no such box)."""
     with clock.stage("compose"):
         backdrop = _background(scene.source, output.width, output.height, resolve, notes)
-    with closing(backdrop.frames(scene.n_frames, output.fps)) as layers:
-        yield from _drawn_over(layers, scene, output, resolve, notes, seed, clock)
-
-
-def _drawn_over(layers: Iterator[Frame], scene: _Scene, output: spec.Output, resolve: MediaResolver,
-                notes: list[str], seed: int, clock: Stopwatch) -> Iterator[Frame]:
-    """Each backdrop frame with the scene's character drawn into it (the backdrop's buffer is reused)."""
     character = scene.source.character
     if character is None:
-        yield from layers
+        hold_still((0, 0, 0, 0) if backdrop.still is not None else None)
+        with closing(backdrop.frames(scene.n_frames, output.fps)) as layers:
+            yield from layers
         return
     with clock.stage("avatar"):
         engine, placement = _avatar(character, (output.width, output.height), resolve,
@@ -190,13 +188,21 @@ def _drawn_over(layers: Iterator[Frame], scene: _Scene, output: spec.Output, res
         params = face_params(scene.track, output.fps, scene.n_frames, character.expressiveness, character.expression,
                              seed=seed, talking_style=character.talking_style, motion_prompt=character.motion_prompt,
                              notes=notes)
-    for frame_params in params:
-        with clock.stage("avatar"):
-            avatar = engine.frame(frame_params)
-        with clock.stage("compose"):
-            frame = next(layers)
-            composite_into(frame, avatar, placement, character.style, character.circle_background)
-        yield frame
+    # After the first frame only the part of the canvas under the avatar's moving box is redrawn.
+    area = None if backdrop.still is None else moving_area(placement, engine.size, engine.moving_box,
+                                                           (output.width, output.height))
+    hold_still(area)
+    with closing(backdrop.frames(scene.n_frames, output.fps, changing=area)) as layers:
+        for index, frame_params in enumerate(params):
+            with clock.stage("avatar"):
+                avatar = engine.frame(frame_params)
+            with clock.stage("compose"):
+                frame = next(layers)
+                if index and area is not None:
+                    composite_within(frame, area, avatar, placement, character.style, character.circle_background)
+                else:
+                    composite_into(frame, avatar, placement, character.style, character.circle_background)
+            yield frame
 
 
 def _scene_audio(speech_file: Path, scene: _Scene, fps: int) -> np.ndarray:
@@ -250,7 +256,7 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
     with encode.VideoWriter(target, speech_file, speech.SAMPLE_RATE, burn_in) as writer:
         for index, scene in enumerate(scenes):
             scene.track.samples = _scene_audio(speech_file, scene, output.fps)
-            for frame in _scene_frames(scene, output, resolve, files.notes, index, clock):
+            for frame in _scene_frames(scene, output, resolve, files.notes, index, clock, writer.hold_still):
                 with clock.stage("encode"):
                     writer.write(frame)
                 written += 1

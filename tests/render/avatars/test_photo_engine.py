@@ -45,6 +45,17 @@ def test_warp_stays_inside_the_face_crop_without_seams(engine):
     assert np.array_equal(engine.frame(FaceParams(mouth_open=0.3)), engine.frame(FaceParams(mouth_open=0.3)))
 
 
+def test_frames_change_only_inside_the_moving_box(engine):
+    x0, y0, x1, y1 = engine.moving_box
+    rest = engine.frame(FaceParams())
+    for pose in (FaceParams(mouth_open=1.0, head_x=0.08, head_y=0.05, head_roll=6.0), FaceParams(blink=1.0, smile=1)):
+        outside = engine.frame(pose).copy()
+        assert not np.array_equal(outside[y0:y1, x0:x1], rest[y0:y1, x0:x1])
+        outside[y0:y1, x0:x1] = rest[y0:y1, x0:x1]
+        assert np.array_equal(outside, rest)
+    assert (x1 - x0) * (y1 - y0) < 0.8 * engine.size[0] * engine.size[1]
+
+
 def test_matting_makes_the_background_transparent():
     frame = photo_engine(data.astronaut(), HEIGHT, matting=True).frame(FaceParams(mouth_open=0.5))
     alpha = frame[..., 3]

@@ -1,9 +1,13 @@
-import time
-
 import numpy as np
+import pytest
+from skimage import data
 
+from avatarstudio.render.avatars import FaceParams, photo_engine
+from avatarstudio.render.compose.backdrop import still_backdrop
 from avatarstudio.render.compose.background import background_canvas
-from avatarstudio.render.compose.placement import Placement, composite, place
+from avatarstudio.render.compose.placement import (
+    Placement, composite, composite_into, composite_within, moving_area, place,
+)
 
 
 def test_colour_canvas_and_transparent_canvas():
@@ -99,18 +103,36 @@ def test_circle_style_masks_to_a_circle_on_its_background():
     assert (plain[130, 100, :3] == 0).all()
 
 
-def test_drawn_avatar_on_720p_is_fast():
-    from avatarstudio.render.avatars import FaceParams, builtin_engine
+def test_opaque_avatar_is_copied_exactly():
+    canvas = background_canvas(64, 48, color="#102030")
+    avatar = np.random.default_rng(1).integers(0, 256, (20, 30, 4), dtype=np.uint8)
+    avatar[..., 3] = 255
+    out = composite(canvas, avatar, Placement(5, 7, 30, 20))
+    assert np.array_equal(out[7:27, 5:35], avatar) and np.array_equal(out[:7], canvas[:7])
 
-    canvas = background_canvas(1280, 720, color="#E0E0E0")
-    engine = builtin_engine("Ava_drawn_front", 720)
-    placement = place((engine.size[0], 720), (1280, 720))
-    poses = [FaceParams(mouth_open=(i % 10) / 10, head_x=0.01 * (i % 7), head_roll=0.3 * (i % 9)) for i in range(40)]
-    for pose in poses[:10]:
-        composite(canvas, engine.frame(pose), placement)
-    start = time.perf_counter()
-    for pose in poses:
-        out = composite(canvas, engine.frame(pose), placement)
-    per_frame = (time.perf_counter() - start) / len(poses)
-    assert out.shape == (720, 1280, 4)
-    assert per_frame < 0.05, f"{per_frame * 1000:.1f} ms per frame"
+
+@pytest.mark.parametrize("style", ["normal", "closeUp", "circle"])
+@pytest.mark.parametrize("matting", [False, True])
+def test_redrawing_only_the_moving_area_gives_the_same_frames(style, matting):
+    """Frames after the first redraw only the canvas under the photo's moving face; they must equal frames drawn
+    whole, whatever the style, on a backdrop with text."""
+    width, height = 320, 180
+    canvas = background_canvas(width, height, color="#2C3E50")
+    canvas[20:40, 10:300] = [250, 250, 250, 200]                     # text-like, partly transparent pixels
+    backdrop = still_backdrop(canvas, None)
+    probe = photo_engine(data.astronaut(), 128)
+    placement = place(probe.size, (width, height), 0.8, 0.3, 0.1, style, face_box=probe.face_box)
+    engine = photo_engine(data.astronaut(), placement.height, matting=matting)
+    area = moving_area(placement, engine.size, engine.moving_box, (width, height))
+    assert area is not None and 0 < (area[2] - area[0]) * (area[3] - area[1]) < width * height
+    poses = [FaceParams(), FaceParams(mouth_open=0.8, blink=1.0, head_x=0.05, head_roll=4.0),
+             FaceParams(mouth_round=0.6, smile=0.7, head_y=-0.04)]
+    frames = backdrop.frames(len(poses), 25, changing=area)
+    for index, pose in enumerate(poses):
+        avatar = engine.frame(pose)
+        frame = next(frames)
+        if index:
+            composite_within(frame, area, avatar, placement, style, "#FF8800")
+        else:
+            composite_into(frame, avatar, placement, style, "#FF8800")
+        assert np.array_equal(frame, composite(canvas, avatar, placement, style, "#FF8800"))

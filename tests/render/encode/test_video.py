@@ -122,6 +122,30 @@ def test_webm_alpha_survives(webm_file: Path) -> None:
     assert rgba[HEIGHT // 2, 3 * WIDTH // 4, :3] == pytest.approx([200, 70, 30], abs=8)
 
 
+def test_frames_held_still_outside_a_box_come_out_as_if_sent_whole(tmp_path: Path) -> None:
+    """Three groups, each its own ffmpeg run: two sent as a still plus the box where frames change (one box on odd
+    edges), one sent whole. The joined file has every frame in order and equals the file of whole frames up to
+    the encoder's noise, and lasts as long."""
+    held = tmp_path / "held.mp4"
+    boxes = {0: (WIDTH // 2 + 1, HEIGHT // 2 + 1, WIDTH, HEIGHT), 17: None,
+             34: (WIDTH // 2 - 9, HEIGHT // 2, WIDTH, HEIGHT)}
+    with VideoWriter(EncodeTarget(held, "mp4", WIDTH, HEIGHT, FPS), tone(2.0), TONE_RATE) as writer:
+        for index in range(FRAMES):
+            if index in boxes:
+                writer.hold_still(boxes[index])
+            writer.write(patch_frame(index))
+    whole = encode(tmp_path / "whole.mp4", "mp4", patch_frame, tone(2.0))
+    frames, expected = decoded_frames(held), decoded_frames(whole)
+    assert len(frames) == len(expected) == FRAMES
+    for index, (frame, reference) in enumerate(zip(frames, expected)):
+        rgb = frame.to_ndarray(format="rgb24")
+        assert quarter_centres(rgb)["grey"] == pytest.approx([grey_level(index)] * 3, abs=3)
+        assert np.abs(rgb.astype(int) - reference.to_ndarray(format="rgb24")).max() <= 24, f"frame {index}"
+    with av.open(str(held)) as container:
+        assert container.duration / av.time_base == pytest.approx(2.0, abs=0.05)
+    assert audio_seconds(held) == pytest.approx(2.0, abs=1 / FPS)
+
+
 def test_unwritable_target_raises_before_any_frame(tmp_path: Path) -> None:
     target = tmp_path / "missing-folder" / "out.mp4"
     with pytest.raises(EncodeError, match=r"out\.mp4.*missing-folder is not a writable folder"):

@@ -46,11 +46,14 @@ class AvatarEngine(Protocol):
     """Turns face parameters into frames of one avatar look.
 
     Guarantees: `frame` returns a new or read-only RGBA uint8 array of `size` (width, height) for every call on
-    one instance; equal params give equal frames; `face_box` describes where the face is at rest.
+    one instance; equal params give equal frames; `face_box` describes where the face is at rest; outside
+    `moving_box` (x0, y0, x1, y1 in frame pixels), every frame is the same, so a compositor need only redraw that
+    part; None means any pixel may change.
     """
 
     size: tuple[int, int]
     face_box: FaceBox
+    moving_box: tuple[int, int, int, int] | None
 
     def frame(self, params: FaceParams) -> Frame:
         """The avatar with `params` applied."""

@@ -38,13 +38,20 @@ class Backdrop:
     video: PlayingVideo | None = None
     text: TextLayer | None = None
 
-    def frames(self, n_frames: int, fps: int) -> Iterator[Frame]:
+    def frames(self, n_frames: int, fps: int, changing: tuple[int, int, int, int] | None = None) -> Iterator[Frame]:
         """`n_frames` writable frames. The same buffer comes back each time, restored to the backdrop: copy one
-        to keep it."""
+        to keep it.
+
+        With `changing` (x0, y0, x1, y1), a still backdrop is restored only inside that box after the first
+        frame: the caller promises to draw the same pixels outside it on every frame. Restoring 720p in full is
+        a third of a millisecond per frame; a talking photo's moving face is a fraction of that.
+        """
         if self.still is not None:
-            work = np.empty_like(self.still)
-            for _ in range(n_frames):
-                np.copyto(work, self.still)
+            work = self.still.copy()
+            x0, y0, x1, y1 = changing or (0, 0, self.width, self.height)
+            for index in range(n_frames):
+                if index:
+                    np.copyto(work[y0:y1, x0:x1], self.still[y0:y1, x0:x1])
                 yield work
             return
         assert self.video is not None

@@ -7,10 +7,13 @@ blended in floating point with the general "over" operator, which is also correc
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 from PIL import Image
 
 from avatarstudio.render.vocabulary import Frame
+
 
 
 def clip_box(dst_size: tuple[int, int], src_size: tuple[int, int], x: int, y: int) -> tuple[slice, slice, slice, slice] | None:
@@ -38,9 +41,14 @@ def alpha_over(dst: Frame, src: Frame, x: int = 0, y: int = 0) -> None:
     dy, dx, sy, sx = box
     d = dst[dy, dx]
     s = np.ascontiguousarray(src[sy, sx])
+    words = s.view(np.uint32)[..., 0]
+    if _opaque(s, words):
+        # A wholly opaque source (a photo without matting) is a plain copy, several times faster than the rest.
+        d[...] = s
+        return
     alpha = s[..., 3]
     # Opaque source pixels replace the destination: copy them as one uint32 word per pixel.
-    np.copyto(d.view(np.uint32)[..., 0], s.view(np.uint32)[..., 0], where=alpha == 255)
+    np.copyto(d.view(np.uint32)[..., 0], words, where=alpha == 255)
     # alpha - 1 wraps 0 to 255, so this keeps exactly the alphas 1..254.
     partial = np.flatnonzero((alpha - np.uint8(1)) < np.uint8(254))
     if partial.size == 0:
@@ -53,6 +61,14 @@ def alpha_over(dst: Frame, src: Frame, x: int = 0, y: int = 0) -> None:
     out_rgb = (sp[:, :3] * sa + dp[:, :3] * da * (1.0 - sa)) / np.maximum(out_a, 1e-6)
     d[rows, cols, :3] = (out_rgb * 255.0 + 0.5).astype(np.uint8)
     d[rows, cols, 3] = (out_a[:, 0] * 255.0 + 0.5).astype(np.uint8)
+
+
+def _opaque(rgba: Frame, words: np.ndarray) -> bool:
+    """Whether every alpha is 255. On a little-endian machine alpha is each pixel word's high byte, so one min()
+    over the words answers it about four times faster than a min() over the strided alpha channel."""
+    if sys.byteorder == "little":
+        return bool(words.min() >= 0xFF000000)
+    return bool(rgba[..., 3].min() == 255)
 
 
 def parse_hex_color(color: str) -> tuple[int, int, int]:

@@ -135,6 +135,30 @@ def composite_into(
     alpha_over(canvas, disc, left, top)
 
 
+def moving_area(placement: Placement, avatar_size: tuple[int, int], moving_box: tuple[int, int, int, int] | None,
+                canvas_size: tuple[int, int]) -> tuple[int, int, int, int] | None:
+    """The canvas box (x0, y0, x1, y1) outside which `composite_into` draws the same pixels on every frame, for an
+    avatar whose frames differ only inside `moving_box`; None when any pixel may change (no box, or the avatar is
+    resized, which spreads each pixel over its neighbours)."""
+    width, height = avatar_size
+    if moving_box is None or abs(height - placement.height) > 1 or abs(width - placement.width) > 1:
+        return None
+    x0, y0, x1, y1 = moving_box
+    canvas_width, canvas_height = canvas_size
+    left, top = min(max(placement.x + x0, 0), canvas_width), min(max(placement.y + y0, 0), canvas_height)
+    return left, top, max(left, min(placement.x + x1, canvas_width)), max(top, min(placement.y + y1, canvas_height))
+
+
+def composite_within(canvas: Frame, area: tuple[int, int, int, int], avatar: Frame, placement: Placement,
+                     style: str = "normal", circle_background: str | None = None) -> None:
+    """`composite_into`, drawing only the pixels inside `area` (x0, y0, x1, y1 of the canvas)."""
+    x0, y0, x1, y1 = area
+    circle = placement.circle or (_inscribed_circle(placement) if style == "circle" else None)
+    shifted = Placement(placement.x - x0, placement.y - y0, placement.width, placement.height,
+                        None if circle is None else (circle[0] - x0, circle[1] - y0, circle[2]))
+    composite_into(canvas[y0:y1, x0:x1], avatar, shifted, style, circle_background)
+
+
 def _inscribed_circle(placement: Placement) -> tuple[int, int, int]:
     diameter = min(placement.width, placement.height)
     return (
