@@ -8,15 +8,16 @@ PORT ?= 8000
 DATA_DIR ?= data
 # The newest mediapipe wheel that still ships the face-mesh and selfie-segmentation models.
 MEDIAPIPE := 0.10.21
-DEBIAN_PACKAGES := festival festvox-us-slt-hts
-FESTIVAL_VOICE := /usr/share/festival/voices/us/cmu_us_slt_arctic_hts
+# festival + slt: the second natural English voice. WenQuanYi Micro Hei: glyphs for Chinese, Japanese and Korean
+# text; DejaVu: Arabic and Hebrew; fribidi: the bidirectional layout Pillow's bundled Raqm loads at run time.
+DEBIAN_PACKAGES := festival festvox-us-slt-hts fonts-wqy-microhei fonts-dejavu-core libfribidi0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install debian-packages serve test bench quality clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(MAKE) debian-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -24,10 +25,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps 'mediapipe==$(MEDIAPIPE)'
 	touch $(STAMP)
 
-# Festival with the HTS voice 'slt' is the second natural English voice; Debian packages it, PyPI does not.
+# What PyPI does not ship; installed only when one of the packages is missing.
 debian-packages:
-	@command -v festival >/dev/null && test -d $(FESTIVAL_VOICE) || \
-	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_PACKAGES))
+	@missing=$$(for package in $(DEBIAN_PACKAGES); do dpkg -s $$package >/dev/null 2>&1 || echo $$package; done); \
+	  test -z "$$missing" || \
+	  ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq --no-install-recommends $$missing)
 
 serve: install
 	$(BIN)/avatarstudio serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)

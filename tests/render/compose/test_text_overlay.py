@@ -1,9 +1,11 @@
 """Text overlays: bundled and installed fonts, fallback notes, bold, alignment, wrapping and Unicode."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
+import pytest
 
-from avatarstudio.render.compose.fonts import DEFAULT_FAMILY, bundled_families, choose_font
+from avatarstudio.render.compose.fonts import DEFAULT_FAMILY, bundled_families, choose_font, missing_characters
 from avatarstudio.render.compose.text import draw_text, render_text
 from avatarstudio.spec import TextOverlay
 
@@ -46,11 +48,26 @@ def test_bold_is_heavier_and_width_wraps() -> None:
     assert wrapped.patch.shape[0] > 3 * 32 and tall.patch.shape[0] > 1.4 * wrapped.patch.shape[0]
 
 
-def test_accents_and_right_to_left_render() -> None:
+def test_accents_render() -> None:
     plain = render_text(TextOverlay("Cafe", font_size=60), W, H)
     accented = render_text(TextOverlay("Café", font_size=60), W, H)
     assert accented.note is None and accented.patch.shape[0] > plain.patch.shape[0]   # the accent rises above
-    hebrew = render_text(TextOverlay("שלום עולם", font_size=60), W, H)
-    assert hebrew.patch[..., 3].any()
-    if hebrew.note is not None:                                  # Roboto has no Hebrew: another font, named
-        assert "was used" in hebrew.note or "no installed font" in hebrew.note
+
+
+@pytest.mark.parametrize("text", ["你好世界", "こんにちは", "안녕하세요", "שלום עולם", "مرحبا بالعالم"])
+def test_chinese_japanese_korean_hebrew_and_arabic_render_in_real_glyphs(text: str) -> None:
+    layer = render_text(TextOverlay(text, font_size=200), W, H)
+    assert layer.note is not None and "was used" in layer.note    # Roboto lacks them: a named font that has them
+    assert missing_characters(choose_font(None, False, text).path, text) == ""
+    letters = set(text.replace(" ", ""))
+    shapes = {render_text(TextOverlay(letter, font_size=200), W, H).patch.tobytes() for letter in letters}
+    assert len(shapes) == len(letters)                            # each its own glyph, not the same empty box
+
+
+def test_hebrew_is_laid_out_right_to_left() -> None:
+    first = render_text(TextOverlay("ש", font_size=200), W, H).patch[..., 3]
+    word = render_text(TextOverlay("שלום", font_size=200), W, H).patch[..., 3]
+    canvas = np.zeros((word.shape[0] + 2 * first.shape[0], word.shape[1]), np.uint8)
+    canvas[first.shape[0]:first.shape[0] + word.shape[0]] = word
+    _, _, _, (x, _) = cv2.minMaxLoc(cv2.matchTemplate(canvas, first, cv2.TM_CCOEFF_NORMED))
+    assert x + first.shape[1] > 0.8 * word.shape[1]               # the first letter is the rightmost one

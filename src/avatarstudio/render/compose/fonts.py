@@ -4,7 +4,8 @@ Two sources, in this order:
 
 - bundled families: Python packages registered with `fontpkg` (the project depends on ``fontpkg-roboto`` and
   ``fontpkg-noto-sans``; installing any other ``fontpkg-*`` package adds its family);
-- installed fonts: ``*.ttf`` / ``*.otf`` under the usual system and user font folders (`FONT_DIRS`).
+- installed fonts: ``*.ttf`` / ``*.otf`` / ``*.ttc`` (a collection's first face) under the usual system and user
+  font folders (`FONT_DIRS`); `make install` adds Debian's WenQuanYi Micro Hei (CJK) and DejaVu (Arabic, Hebrew).
 
 A family matches by its name with spaces, dashes and case ignored ("noto sans" == "NotoSans"). Bundled families
 are variable fonts: bold selects their "Bold" named instance. A text whose characters the chosen font lacks
@@ -54,9 +55,9 @@ def bundled_families() -> dict[str, Path]:
 
 @lru_cache(maxsize=1)
 def installed_files() -> tuple[Path, ...]:
-    """Every TrueType / OpenType file in the system and user font folders, sorted by path."""
+    """Every TrueType / OpenType file or collection in the system and user font folders, sorted by path."""
     return tuple(sorted(path for root in FONT_DIRS if root.is_dir() for path in root.rglob("*")
-                        if path.suffix.lower() in (".ttf", ".otf")))
+                        if path.suffix.lower() in (".ttf", ".otf", ".ttc")))
 
 
 @lru_cache(maxsize=64)
