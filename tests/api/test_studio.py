@@ -1,5 +1,5 @@
-"""The Studio endpoint end to end: three scenes with colour, image and looping video backgrounds, a text overlay
-and captions, rendered by the real server and checked on the decoded files; and a 9:16 1080p /v3/videos MP4."""
+"""The Studio endpoint end to end: three scenes with colour, image and looping video backgrounds, drawn and photo
+avatars, a text overlay and captions, rendered by the real server and checked on the decoded files; and a 9:16 1080p /v3/videos MP4."""
 from __future__ import annotations
 
 import functools
@@ -20,6 +20,7 @@ from avatarstudio.render.encode.ffmpeg import ffmpeg_exe
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 DRAWN = "Ava_drawn_front"
+PHOTO = "Astronaut_Portrait_public"
 W, H = 640, 360
 COLOUR = (0x20, 0x40, 0x60)
 IMAGE = (200, 60, 160)
@@ -97,7 +98,9 @@ def studio(service, media_url: str, tmp_path_factory: pytest.TempPathFactory) ->
          "text": {"type": "text", "text": "Studio", "font_family": "Roboto", "font_size": 120, "font_weight": "bold",
                   "color": "#FFCC00", "position": {"x": 0.05, "y": 0.05}, "text_align": "left",
                   "line_height": 1.2}},
-        {"character": {"type": "avatar", "avatar_id": DRAWN, "avatar_style": "closeUp", "offset": {"x": 0.3, "y": 0}},
+        # A talking photo: the encoder gets this scene as a still plus the moving face (its own ffmpeg run).
+        {"character": {"type": "avatar", "avatar_id": PHOTO, "avatar_style": "closeUp", "matting": True,
+                       "offset": {"x": 0.3, "y": 0}},
          "voice": {"type": "text", "voice_id": VOICE, "input_text": SCRIPTS[1]},
          "background": {"type": "image", "url": f"{media_url}/bg.png", "fit": "cover"}},
         {"character": {"type": "avatar", "avatar_id": DRAWN, "avatar_style": "normal", "offset": {"x": 0.3, "y": 0}},
