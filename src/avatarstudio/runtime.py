@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from avatarstudio.config import Settings
-from avatarstudio.store.blobs import BlobStore, LocalBlobStore
+from avatarstudio.store.backends import open_blob_store
+from avatarstudio.store.blobs import BlobStore
 from avatarstudio.store.db import Database
 from avatarstudio.store.signing import signed_url
 
@@ -31,6 +32,6 @@ class Runtime:
 def open_runtime(settings: Settings) -> Runtime:
     from avatarstudio.jobs.tasks import JobQueue
 
-    runtime = Runtime(settings, Database(settings.database_url), LocalBlobStore(settings.storage_dir))
+    runtime = Runtime(settings, Database(settings.database_url), open_blob_store(settings))
     runtime.queue = JobQueue(runtime)
     return runtime

@@ -1,8 +1,10 @@
-"""Where output and uploaded files live, behind a narrow interface that an S3 backend can implement."""
+"""Where output and uploaded files live, behind a narrow interface: local files here, S3 in store/s3.py."""
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -37,18 +39,24 @@ class LocalBlobStore:
             raise KeyError(key)
         return path
 
-    def _atomic_write(self, key: str, write) -> None:
+    def write(self, key: str, writer: Callable[[Path], None]) -> None:
+        """Store what `writer` puts in the path it is handed; readers see the old blob or the whole new one.
+        The temporary name is unique per call, so concurrent writers of one key (threads or processes) never
+        write into each other's file; the last rename wins. If `writer` raises, nothing is stored."""
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        write(tmp)
-        os.replace(tmp, path)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        try:
+            writer(tmp)
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def put_file(self, key: str, source: Path) -> None:
-        self._atomic_write(key, lambda tmp: shutil.copyfile(source, tmp))
+        self.write(key, lambda tmp: shutil.copyfile(source, tmp))
 
     def put_bytes(self, key: str, data: bytes) -> None:
-        self._atomic_write(key, lambda tmp: tmp.write_bytes(data))
+        self.write(key, lambda tmp: tmp.write_bytes(data))
 
     def local_path(self, key: str) -> Path:
         path = self._path(key)
