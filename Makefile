@@ -10,7 +10,9 @@ DATA_DIR ?= data
 MEDIAPIPE := 0.10.21
 # festival + slt: the second natural English voice. WenQuanYi Micro Hei: glyphs for Chinese, Japanese and Korean
 # text; DejaVu: Arabic and Hebrew; fribidi: the bidirectional layout Pillow's bundled Raqm loads at run time.
-DEBIAN_PACKAGES := festival festvox-us-slt-hts fonts-wqy-microhei fonts-dejavu-core libfribidi0
+# redis-server, postgresql: the tests start their own throwaway servers to prove the Redis queue and PostgreSQL
+# metadata backends (the package's own cluster and service are never used).
+DEBIAN_PACKAGES := festival festvox-us-slt-hts fonts-wqy-microhei fonts-dejavu-core libfribidi0 redis-server postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install debian-packages serve test bench quality clean

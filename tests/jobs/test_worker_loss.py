@@ -1,66 +1,12 @@
 """A worker killed mid-render never leaves its video in processing: it is retried, or failed with a reason."""
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
-
-from live_service import Service, service_env, start_service, stop_service
-
-VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
-LONG_TEXT = " ".join(["This sentence keeps the worker busy for a while so that it can be stopped mid render."] * 6)
-
-
-def start_worker(data_dir: Path, **env: str) -> subprocess.Popen:
-    log = (data_dir / "worker.log").open("a")
-    return subprocess.Popen([sys.executable, "-m", "avatarstudio.cli", "worker", "--data-dir", str(data_dir)],
-                            env=service_env(**env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-@contextmanager
-def running_worker(data_dir: Path) -> Iterator[subprocess.Popen]:
-    """A worker for the length of the block, stopped (with its process group) afterwards."""
-    worker = start_worker(data_dir)
-    try:
-        yield worker
-    finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait()
-
-
-def create_long_video(client: httpx.Client) -> str:
-    body = {"video_inputs": [{"character": {"type": "avatar", "avatar_id": "Ava_drawn_front"},
-                              "voice": {"type": "text", "voice_id": VOICE, "input_text": LONG_TEXT}}],
-            "dimension": {"width": 1280, "height": 720}}
-    return client.post("/v2/video/generate", json=body).json()["data"]["video_id"]
-
-
-def wait_for_status(client: httpx.Client, video_id: str, wanted: set[str], timeout: float = 90) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        data = client.get("/v1/video_status.get", params={"video_id": video_id}).json()["data"]
-        if data["status"] in wanted:
-            return data
-        time.sleep(0.1)
-    raise AssertionError(f"{video_id} never reached {wanted}")
-
-
-def kill_mid_render(service: Service, worker: subprocess.Popen, video_id: str) -> None:
-    with service.client() as client:
-        wait_for_status(client, video_id, {"processing"})
-        deadline = time.monotonic() + 60
-        while client.get("/v1/video_status.get", params={"video_id": video_id}).json()["data"]["progress"] < 15:
-            assert time.monotonic() < deadline, "render made no progress"
-            time.sleep(0.1)
-    os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait()
+from live_service import start_service, stop_service
+from workers import VOICE, create_long_video, kill_mid_render, running_worker, start_worker, wait_for_status
 
 
 def test_killed_worker_job_is_retried_and_completes(tmp_path: Path) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from avatarstudio.store.models import Base
+
+SCHEMA_LOCK = 0x617661746172  # any fixed number: the advisory lock that start-ups take to create the tables
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -20,12 +22,22 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _create_tables(engine: Engine) -> None:
+    """API and workers starting together on an empty PostgreSQL database would each see no tables and race to
+    create them (the losers die on a duplicate pg_type row); an advisory lock held for the transaction makes them
+    take turns, so the later ones find the tables and leave them be."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        Base.metadata.create_all(connection)
+
+
 class Database:
     def __init__(self, url: str):
         self.engine: Engine = create_engine(url, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune_sqlite)
-        Base.metadata.create_all(self.engine)
+        _create_tables(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

@@ -1,4 +1,9 @@
-"""Tables of the metadata store. SQLite by default; any SQLAlchemy URL (PostgreSQL) works unchanged."""
+"""Tables of the metadata store. SQLite by default; any SQLAlchemy URL (PostgreSQL) works unchanged.
+
+PostgreSQL enforces a String(n) length and SQLite does not, so text whose length the client chooses and no request
+model bounds (titles, callback ids, file names, Idempotency-Key) is Text: a long value is stored alike on both,
+instead of failing with a 500 only on PostgreSQL.
+"""
 from __future__ import annotations
 
 import time
@@ -35,7 +40,7 @@ class Folder(Base):
     __tablename__ = "folders"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(500))
-    project_type: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    project_type: Mapped[str | None] = mapped_column(Text, nullable=True)
     parent_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     trashed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[float] = mapped_column(Float, default=now)
@@ -45,7 +50,7 @@ class Batch(Base):
     __tablename__ = "batches"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     key_id: Mapped[str] = mapped_column(String(32))
-    title: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
     callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     total_items: Mapped[int] = mapped_column(Integer)
     finished_notified: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -60,8 +65,8 @@ class Video(Base):
     spec: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)
-    title: Mapped[str | None] = mapped_column(String(500), nullable=True)
-    callback_id: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    callback_id: Mapped[str | None] = mapped_column(Text, nullable=True)
     callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     folder_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     output_format: Mapped[str] = mapped_column(String(10), default="mp4")
@@ -84,7 +89,7 @@ class Asset(Base):
     __tablename__ = "assets"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     key_id: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(500), default="")
+    name: Mapped[str] = mapped_column(Text, default="")
     file_type: Mapped[str] = mapped_column(String(10))
     mime_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int] = mapped_column(Integer)
@@ -101,7 +106,7 @@ class WebhookEndpoint(Base):
     secret: Mapped[str] = mapped_column(String(100))
     events: Mapped[list | None] = mapped_column(JSON, nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="enabled")
-    entity_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    entity_id: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[float] = mapped_column(Float, default=now)
 
 
@@ -135,7 +140,7 @@ class WebhookAttempt(Base):
 class IdempotentRequest(Base):
     __tablename__ = "idempotent_requests"
     key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(Text, primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(20), default="in_flight")
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
