@@ -71,6 +71,20 @@ def test_either_or_rules_of_seeds_000_and_001(client: httpx.Client) -> None:
     assert "voice_id is required" in no_voice.json()["error"]["message"]
 
 
+def test_a_nul_character_is_refused_naming_its_field(client: httpx.Client) -> None:
+    """U+0000 cannot be stored in PostgreSQL text; it is refused up front, in each family's envelope."""
+    v2 = client.post("/v2/video/generate", json={**scene(voice={"type": "text", "voice_id": VOICE,
+                                                                "input_text": "Hi\u0000there."}), "title": "ok"})
+    assert v2.status_code == 400
+    assert v2.json()["error"]["message"].startswith("video_inputs.0.voice.input_text is invalid: contains a NUL")
+    v3 = client.post("/v3/videos", json={"type": "avatar", "avatar_id": AVATAR, "script": "Hi.", "voice_id": VOICE,
+                                         "title": "a\u0000b"})
+    assert v3.status_code == 400 and v3.json()["error"]["param"] == "title"
+    v1 = client.post("/v1/video.webm", json={"avatar_pose_id": AVATAR, "input_text": "hi", "voice_id": VOICE,
+                                             "title\u0000": "x"})
+    assert v1.status_code == 400 and "contains a NUL" in v1.json()["message"]
+
+
 def test_unknown_fields_are_ignored(client: httpx.Client) -> None:
     body = {"type": "avatar", "avatar_id": AVATAR, "script": "Hi.", "voice_id": VOICE, "test": True,
             "resolution": "720p", "something_new": {"a": 1}}
