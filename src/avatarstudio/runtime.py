@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avatarstudio.config import Settings
@@ -20,6 +21,10 @@ class Runtime:
     db: Database
     blobs: BlobStore
     queue: JobQueue = field(init=False)
+
+    def work_dir(self, video_id: str) -> Path:
+        """Where a video's render keeps its scratch files (speech, downloads, the encoder's partial files)."""
+        return self.settings.data_dir / "work" / video_id
 
     def url_for(self, key: str | None) -> str | None:
         """A fresh signed download link for a stored file (None for a file that does not exist)."""

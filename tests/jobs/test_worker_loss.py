@@ -32,8 +32,10 @@ def test_killed_worker_job_fails_with_reason_when_attempts_are_spent(tmp_path: P
         with service.client() as client:
             video_id = create_long_video(client)
             kill_mid_render(service, worker, video_id)
+            scratch = tmp_path / "work" / video_id
+            assert any(scratch.glob("avatarstudio-encode-*/video-0.mkv"))  # the encoder's files, left by the kill
             failed = wait_for_status(client, video_id, {"failed", "completed"}, timeout=30)
-            assert failed["status"] == "failed"
+            assert failed["status"] == "failed" and not scratch.exists()
             assert failed["error"]["detail"] == "worker_lost" and "stopped responding" in failed["error"]["message"]
             v3 = client.get(f"/v3/videos/{video_id}").json()["data"]
             assert v3["failure_code"] == "worker_lost"

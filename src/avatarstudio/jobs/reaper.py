@@ -4,6 +4,7 @@ worker that died between taking it and claiming it) is queued again. No accepted
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -33,6 +34,8 @@ def sweep(runtime: Runtime) -> list[str]:
         elif states.fail(runtime.db, video_id, "worker_lost",
                          f"The worker rendering this video stopped responding {attempts} time(s); giving up",
                          from_status=("processing",)):
+            # The lost worker's scratch files, when it shared this data dir; nobody else will remove them.
+            shutil.rmtree(runtime.work_dir(video_id), ignore_errors=True)
             announce.video_finished(runtime, video_id, runtime.queue.deliver)
     return [video_id for video_id, _ in stale] + _requeue_lost(runtime, cutoff)
 

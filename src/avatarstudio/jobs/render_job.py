@@ -70,7 +70,8 @@ def run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
         return
     with runtime.db.session() as session:
         video_spec = spec.from_dict(session.get(Video, video_id).spec)
-    workdir = runtime.settings.data_dir / "work" / video_id
+    workdir = runtime.work_dir(video_id)
+    shutil.rmtree(workdir, ignore_errors=True)  # what an earlier attempt's lost worker left behind
     heartbeat = _Heartbeat(runtime, video_id)
     heartbeat.start()
     try:

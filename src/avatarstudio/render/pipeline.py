@@ -253,7 +253,7 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
         files.notes += [note] if note else []
     thumbnail: Frame | None = None
     written = 0
-    with encode.VideoWriter(target, speech_file, speech.SAMPLE_RATE, burn_in) as writer:
+    with encode.VideoWriter(target, speech_file, speech.SAMPLE_RATE, burn_in, scratch=workdir) as writer:
         for index, scene in enumerate(scenes):
             scene.track.samples = _scene_audio(speech_file, scene, output.fps)
             for frame in _scene_frames(scene, output, resolve, files.notes, index, clock, writer.hold_still):

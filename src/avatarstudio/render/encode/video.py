@@ -99,7 +99,7 @@ class VideoWriter:
     """
 
     def __init__(self, target: EncodeTarget, samples: np.ndarray | Path, sample_rate: int,
-                 burn_in: BurnIn | None = None) -> None:
+                 burn_in: BurnIn | None = None, scratch: Path | None = None) -> None:
         if target.container not in VIDEO_CODEC:
             raise ValueError(f"container must be one of {sorted(VIDEO_CODEC)}, got {target.container!r}")
         if target.width <= 0 or target.height <= 0 or target.width % 2 or target.height % 2:
@@ -118,7 +118,9 @@ class VideoWriter:
         self._audio = samples if isinstance(samples, Path) else np.asarray(samples, dtype=np.float32)
         self._sample_rate = sample_rate
         self._shape = (target.height, target.width, 4)
-        self._workdir = tempfile.TemporaryDirectory(prefix="avatarstudio-encode-")
+        # In the caller's `scratch` folder (a render's work dir) when given: a killed process leaves its partial
+        # files where the next attempt, or the reaper, clears them, not in the system's temp folder.
+        self._workdir = tempfile.TemporaryDirectory(prefix="avatarstudio-encode-", dir=scratch)
         self._segment: Segment | None = None
         self._videos: list[Path] = []
         self._captioned: list[Path] = []
