@@ -27,6 +27,7 @@ class Settings:
     signing_secret: str
     env_api_key: str | None = None
     s3_endpoint_url: str | None = None
+    s3_cache_bytes: int = 2 << 30
     url_ttl_seconds: int = 7 * 24 * 3600
     concurrency_per_key: int = 4
     render_attempts: int = 2
@@ -117,6 +118,7 @@ def load_settings(data_dir: str | Path | None = None, host: str = "127.0.0.1", p
         signing_secret=_signing_secret(root),
         env_api_key=os.environ.get("AVATARSTUDIO_API_KEY") or None,
         s3_endpoint_url=_s3_endpoint_url(),
+        s3_cache_bytes=int(_env_number("AVATARSTUDIO_S3_CACHE_MB", 2048, int)) << 20,
         url_ttl_seconds=int(_env_number("AVATARSTUDIO_URL_TTL", 7 * 24 * 3600, int)),
         concurrency_per_key=int(_env_number("AVATARSTUDIO_CONCURRENCY_PER_KEY", 4, int)),
         render_attempts=int(_env_number("AVATARSTUDIO_RENDER_ATTEMPTS", 2, int)),

@@ -1,13 +1,15 @@
 """S3BlobStore against a real S3 API (moto's server): the BlobStore guarantees, prefixes, paging, the cache."""
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from avatarstudio.config import ConfigError, load_settings
 from avatarstudio.store.backends import open_blob_store
-from avatarstudio.store.s3 import S3BlobStore
+from avatarstudio.store.s3 import S3BlobStore, trim_cache
 
 
 def store_for(s3_server, bucket: str, prefix: str, tmp_path: Path, page_size: int = 1000) -> S3BlobStore:
@@ -100,3 +102,21 @@ def test_other_schemes_are_refused_naming_what_is_supported(tmp_path: Path, monk
     monkeypatch.setenv("AVATARSTUDIO_S3_ENDPOINT_URL", "localhost:9000")
     with pytest.raises(ConfigError, match="AVATARSTUDIO_S3_ENDPOINT_URL"):
         load_settings(tmp_path)
+
+
+def test_the_cache_forgets_least_recently_used_files_beyond_its_limit(s3_server, tmp_path: Path) -> None:
+    bucket = s3_server.new_bucket()
+    store = S3BlobStore(bucket, "", tmp_path / "cache", s3_server.endpoint_url, cache_bytes=2500)
+    for name in ("a", "b", "c"):
+        store.put_bytes(f"videos/{name}.mp4", name.encode() * 1000)
+    a = store.local_path("videos/a.mp4")
+    b = store.local_path("videos/b.mp4")
+    os.utime(a, (1, 1))
+    os.utime(b, (2, 2))            # both long unused, b more recently than a
+    store.local_path("videos/c.mp4")  # 3000 bytes > 2500: the least recently used goes, until it fits
+    assert not a.exists() and b.exists()
+    assert store.local_path("videos/a.mp4").read_bytes() == b"a" * 1000   # fetched again on demand
+    trim_cache(tmp_path / "cache", 0)
+    assert not b.exists() and len(list((tmp_path / "cache").rglob("*.mp4"))) == 2  # used within a minute: kept
+    trim_cache(tmp_path / "cache", 0, now=time.time() + 3600)
+    assert not list((tmp_path / "cache").rglob("*.mp4"))

@@ -24,7 +24,7 @@ def _open_s3(settings: Settings) -> BlobStore:
 
     location = urlsplit(settings.storage_url)
     store = S3BlobStore(location.netloc, location.path, settings.data_dir / "s3-cache" / location.netloc,
-                        settings.s3_endpoint_url)
+                        settings.s3_endpoint_url, cache_bytes=settings.s3_cache_bytes)
     try:
         store.check_bucket()
     except (BotoCoreError, ClientError) as error:

@@ -3,10 +3,13 @@
 Readers of the BlobStore protocol want a local file (FileResponse streams it with Range support, the renderer
 opens it), so `local_path` downloads each object once into a cache directory and serves that copy afterwards.
 Every key this service writes names a fresh id (videos/<id>/..., assets/<id>/...), so a cached copy stays
-valid; this process's own rewrites and deletes drop the cached copies on this host.
+valid; this process's own rewrites and deletes drop the cached copies on this host. The cache is bounded
+(AVATARSTUDIO_S3_CACHE_MB): after each download the least recently used files go until it fits.
 """
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path, PurePosixPath
 
 import boto3
@@ -15,6 +18,7 @@ from botocore.exceptions import ClientError
 from avatarstudio.store.blobs import LocalBlobStore
 
 MAX_KEYS_PER_REQUEST = 1000  # S3's limit for one ListObjectsV2 page and one DeleteObjects call
+IN_USE_SECONDS = 60.0
 
 
 def _missing(error: ClientError) -> bool:
@@ -26,10 +30,11 @@ class S3BlobStore:
     shared config files, instance roles); `endpoint_url` points at a non-AWS service."""
 
     def __init__(self, bucket: str, prefix: str, cache_dir: Path, endpoint_url: str | None = None,
-                 page_size: int = MAX_KEYS_PER_REQUEST):
+                 page_size: int = MAX_KEYS_PER_REQUEST, cache_bytes: int = 2 << 30):
         self.bucket = bucket
         self.prefix = prefix.strip("/")
         self.cache = LocalBlobStore(cache_dir)
+        self.cache_bytes = cache_bytes
         self.page_size = min(page_size, MAX_KEYS_PER_REQUEST)
         # One client for all threads: boto3 clients are thread-safe (its sessions are not).
         self.client = boto3.session.Session().client("s3", endpoint_url=endpoint_url)
@@ -59,7 +64,9 @@ class S3BlobStore:
     def local_path(self, key: str) -> Path:
         name = self._object_key(key)
         try:
-            return self.cache.local_path(name)
+            path = self.cache.local_path(name)
+            os.utime(path)  # the cache forgets least recently used files first
+            return path
         except KeyError:
             pass
         try:
@@ -68,6 +75,7 @@ class S3BlobStore:
             if _missing(error):
                 raise KeyError(key) from None
             raise
+        trim_cache(self.cache.root, self.cache_bytes)
         return self.cache.local_path(name)
 
     def exists(self, key: str) -> bool:
@@ -97,3 +105,19 @@ class S3BlobStore:
                 raise OSError(f"s3://{self.bucket}/{first['Key']} was not deleted: {first.get('Message', '')} "
                               f"({len(failed['Errors'])} objects failed)")
         self.cache.delete_prefix(name)
+
+
+def trim_cache(root: Path, limit: int, now: float | None = None) -> None:
+    """Delete the least recently used files under `root` until they take at most `limit` bytes.
+
+    Files used in the last IN_USE_SECONDS stay whatever the total: one may be between local_path() returning it
+    and a download opening it (an open file is safe to unlink; a path not yet opened is not).
+    """
+    files = [(entry.stat().st_mtime, entry.stat().st_size, entry) for entry in root.rglob("*") if entry.is_file()]
+    total = sum(size for _, size, _ in files)
+    recent = (time.time() if now is None else now) - IN_USE_SECONDS
+    for used, size, entry in sorted(files, key=lambda item: item[0]):
+        if total <= limit or used > recent:
+            return
+        entry.unlink(missing_ok=True)
+        total -= size
