@@ -1,4 +1,8 @@
-"""A webhook receiver on loopback that records what it gets and can fail the first N deliveries."""
+"""A webhook receiver on loopback that records what it gets and can fail the first N deliveries.
+
+It answers the registration probe (OPTIONS) with `options_status` after `options_delay` seconds, so one class
+serves both a good endpoint and the bad ones the probe must refuse.
+"""
 from __future__ import annotations
 
 import json
@@ -23,18 +27,29 @@ class Delivery:
 @dataclass
 class Receiver:
     fail_first: int = 0
+    options_status: int = 200
+    options_delay: float = 0.0
     deliveries: list[Delivery] = field(default_factory=list)
+    probes: list[Delivery] = field(default_factory=list)
 
     def start(self) -> "Receiver":
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            def record(self, into: list[Delivery], body: bytes, status: int) -> None:
+                into.append(Delivery(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status))
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status = 500 if len(receiver.deliveries) < receiver.fail_first else 200
-                receiver.deliveries.append(Delivery(self.path, {k.lower(): v for k, v in self.headers.items()},
-                                                    body, status))
+                self.record(receiver.deliveries, body, status)
                 self.send_response(status)
+                self.end_headers()
+
+            def do_OPTIONS(self) -> None:  # noqa: N802 - kept apart from deliveries: a probe has no JSON payload
+                self.record(receiver.probes, b"", receiver.options_status)
+                time.sleep(receiver.options_delay)
+                self.send_response(receiver.options_status)
                 self.end_headers()
 
             def do_GET(self) -> None:  # noqa: N802 - nothing is served: a fetch from here is a 404
@@ -54,6 +69,13 @@ class Receiver:
 
     def stop(self) -> None:
         self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> "Receiver":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
 
     def wait_for(self, predicate, timeout: float = 60) -> list[Delivery]:
         deadline = time.monotonic() + timeout

@@ -1,4 +1,5 @@
-"""Webhooks reach a receiver on loopback: signed for registered endpoints, retried with the same event id."""
+"""Webhooks reach a receiver on loopback: signed for registered endpoints, retried with the same event id; the
+registration probe never reaches a private address unless that is allowed."""
 from __future__ import annotations
 
 import hashlib
@@ -7,6 +8,7 @@ import time
 
 import httpx
 
+from avatarstudio.jobs.webhook_probe import endpoint_problem
 from receiver import Receiver
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
@@ -73,3 +75,12 @@ def test_callback_url_is_retried_with_the_same_event_id(client: httpx.Client, se
     history = client.get("/v3/webhooks/events", params={"event_type": "avatar_video.success"}).json()["data"]
     mine = [event for event in history if event["event_id"] == attempts[0].payload["event_id"]]
     assert mine and mine[0]["deliveries"][0]["attempts"] == 3 and mine[0]["deliveries"][0]["status"] == "delivered"
+
+
+def test_the_probe_reaches_private_receivers_and_refuses_other_schemes() -> None:
+    """Webhook receivers of a self-hosted service usually sit on its private network: like deliveries, the probe
+    goes there whatever AVATARSTUDIO_ALLOW_PRIVATE_URLS says (that setting guards media downloads)."""
+    with Receiver() as receiver:
+        assert endpoint_problem(f"{receiver.url}/hook") is None
+        assert len(receiver.probes) == 1
+    assert "within 1 s" in endpoint_problem("ftp://example.com/hook")

@@ -28,6 +28,9 @@ EVENT_TYPES = {
     "batch.finished": "Every video of a batch reached a final state.",
 }
 
+# Deliveries and the registration probe (webhook_probe.py) say who sends them, so a receiver can allow us by it.
+USER_AGENT = "avatarstudio-webhooks"
+
 
 def sign(secret: str, body: bytes) -> str:
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
@@ -72,7 +75,7 @@ def deliver(db: Database, delivery_id: str, timeout: float) -> bool | None:
         endpoint = session.get(WebhookEndpoint, delivery.endpoint_id) if delivery.endpoint_id else None
         url, body, event_id = delivery.url, delivery.body.encode(), delivery.event_id
         secret = endpoint.secret if endpoint is not None else None
-    headers = {"Content-Type": "application/json", "User-Agent": "avatarstudio-webhooks"}
+    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
     if secret is not None:
         signature = sign(secret, body)
         headers.update({"Signature": signature, "Heygen-Signature": signature,

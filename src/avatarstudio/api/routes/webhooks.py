@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Session
 from avatarstudio.api import envelopes
 from avatarstudio.api.inputs import json_body, offset, runtime_of
 from avatarstudio.api.auth import require_key
-from avatarstudio.errors import ServiceError
+from avatarstudio.errors import ServiceError, invalid
+from avatarstudio.jobs.webhook_probe import endpoint_problem
 from avatarstudio.jobs.webhooks import EVENT_TYPES, iso
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.models import WebhookEndpoint, WebhookEvent
@@ -87,7 +89,21 @@ def _view(endpoint: WebhookEndpoint, show_secret: bool) -> dict:
             "created_at": iso(endpoint.created_at)}
 
 
-def _create(runtime: Runtime, change: EndpointCreate) -> WebhookEndpoint:
+async def _probe(url: str | None) -> None:
+    """Refuses a url that does not answer HeyGen's registration probe; None (url unchanged) needs no probe.
+
+    The probe runs before the endpoint is looked up or stored, so a refused url never replaces a working one.
+    It can take a second or two, so it runs in a thread, never on the event loop.
+    """
+    if url is None:
+        return
+    problem = await run_in_threadpool(endpoint_problem, url)
+    if problem is not None:
+        raise invalid("url", problem)
+
+
+async def _create(runtime: Runtime, change: EndpointCreate) -> WebhookEndpoint:
+    await _probe(change.url)
     endpoint = WebhookEndpoint(url=change.url, secret=_new_secret(), events=change.events, status="enabled",
                                entity_id=change.entity_id)
     with runtime.db.session() as session:
@@ -95,8 +111,9 @@ def _create(runtime: Runtime, change: EndpointCreate) -> WebhookEndpoint:
     return endpoint
 
 
-def _update(runtime: Runtime, endpoint_id: str, change: EndpointChange) -> WebhookEndpoint:
+async def _update(runtime: Runtime, endpoint_id: str, change: EndpointChange) -> WebhookEndpoint:
     """Applies the fields the caller sent; `events` is replaced whole, never merged."""
+    await _probe(change.url)
     with runtime.db.session() as session:
         endpoint = _endpoint(session, endpoint_id)
         for name in change.model_fields_set & {"url", "events", "status"}:
@@ -128,7 +145,7 @@ def _page(items: list, start: int, limit: int) -> dict:
 
 @router.post("/v1/webhook/endpoint.add", summary="Register a webhook endpoint (v1); no `events` means all")
 async def add_v1(request: Request, key_id: Key) -> dict:
-    endpoint = _create(runtime_of(request), parse(EndpointCreate, (await json_body(request))[1]))
+    endpoint = await _create(runtime_of(request), parse(EndpointCreate, (await json_body(request))[1]))
     return envelopes.v1(_view(endpoint, show_secret=True))
 
 
@@ -143,7 +160,7 @@ def list_v1(request: Request, key_id: Key) -> dict:
              summary="Change a webhook endpoint (POST, for clients that cannot send PATCH)")
 async def update_v1(request: Request, key_id: Key) -> dict:
     change = parse(V1EndpointChange, (await json_body(request))[1])
-    endpoint = _update(runtime_of(request), change.endpoint_id, change)
+    endpoint = await _update(runtime_of(request), change.endpoint_id, change)
     return envelopes.v1(_view(endpoint, show_secret=True))
 
 
@@ -167,7 +184,7 @@ def event_types_v1(request: Request, key_id: Key) -> dict:
 
 @router.post("/v3/webhooks/endpoints", summary="Register a webhook endpoint; the secret is shown only here")
 async def create_v3(request: Request, key_id: Key) -> dict:
-    endpoint = _create(runtime_of(request), parse(EndpointCreate, (await json_body(request))[1]))
+    endpoint = await _create(runtime_of(request), parse(EndpointCreate, (await json_body(request))[1]))
     return envelopes.v3(_view(endpoint, show_secret=True))
 
 
@@ -180,7 +197,7 @@ def list_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None 
 
 @router.patch("/v3/webhooks/endpoints/{endpoint_id}", summary="Change an endpoint's url or events (events replaced)")
 async def update_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
-    endpoint = _update(runtime_of(request), endpoint_id, parse(EndpointChange, (await json_body(request))[1]))
+    endpoint = await _update(runtime_of(request), endpoint_id, parse(EndpointChange, (await json_body(request))[1]))
     return envelopes.v3(_view(endpoint, show_secret=False))
 
 
