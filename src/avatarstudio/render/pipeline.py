@@ -71,16 +71,17 @@ class _Scene:
     audio_start: int
 
 
-def _speak(scene: spec.Scene, resolve: MediaResolver) -> SpeechTrack:
-    """The scene's speech at its requested volume (v3 voice_settings.volume: 1 full, 0 silent)."""
-    track = _spoken(scene, resolve)
+def _speak(scene: spec.Scene, resolve: MediaResolver, captions: bool) -> SpeechTrack:
+    """The scene's speech at its requested volume (v3 voice_settings.volume: 1 full, 0 silent); uploaded audio is
+    transcribed only when `captions` asks for its words."""
+    track = _spoken(scene, resolve, captions)
     volume = getattr(scene.speech, "volume", 1.0)
     if volume != 1.0:
         track.samples = track.samples * np.float32(volume)
     return track
 
 
-def _spoken(scene: spec.Scene, resolve: MediaResolver) -> SpeechTrack:
+def _spoken(scene: spec.Scene, resolve: MediaResolver, captions: bool) -> SpeechTrack:
     said = scene.speech
     try:
         if isinstance(said, spec.TextSpeech):
@@ -92,7 +93,7 @@ def _spoken(scene: spec.Scene, resolve: MediaResolver) -> SpeechTrack:
             return speech.synthesize(said.text, voice, settings)
         if isinstance(said, spec.Silence):
             return speech.silence(said.seconds)
-        return speech.load_audio(resolve(said.audio, "audio"))
+        return speech.load_audio(resolve(said.audio, "audio"), transcribe=captions)
     except speech.SpeechError as error:
         code = "unsupported_locale" if error.code == "UNSUPPORTED_LOCALE" else "invalid_audio"
         raise RenderError(code, error.message, detail=error.code) from None
@@ -219,17 +220,21 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
     output = video.output
     clock = Stopwatch()
     scenes: list[_Scene] = []
+    notes: list[str] = []
     speech_file = workdir / "speech.wav"
     # Each scene's audio goes to disk as soon as it is spoken, so an hour of speech is never held in memory.
     with (soundfile.SoundFile(speech_file, "w", samplerate=speech.SAMPLE_RATE, channels=1, subtype="FLOAT") as sink,
           large_buffers_unmapped()):
         for index, scene in enumerate(video.scenes):
             with clock.stage("speech"):
-                track, n_frames = _fit_to_frames(_speak(scene, resolve), output.fps)
+                track, n_frames = _fit_to_frames(_speak(scene, resolve, output.captions), output.fps)
                 sink.write(track.samples)
                 release_garbage()
             timings = SpeechTrack(_NO_SAMPLES, track.sample_rate, track.words, track.phonemes)
             scenes.append(_Scene(scene, timings, n_frames, sink.tell() - len(track.samples)))
+            if output.captions and isinstance(scene.speech, spec.AudioSpeech) and not track.words:
+                notes.append(f"captions: no English words were recognised in the uploaded audio of scene {index + 1}, "
+                             "so it has none (uploaded audio is transcribed as English)")
             progress(SPEECH_SHARE * (index + 1) / len(video.scenes))
     total_frames = sum(scene.n_frames for scene in scenes)
     duration = total_frames / output.fps
@@ -244,7 +249,8 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
         offset += scene.n_frames / output.fps
 
     files = Rendered(workdir / f"video.{output.container}", workdir / "thumbnail.jpg", workdir / "preview.gif",
-                     workdir / "captions.srt", workdir / "captions.vtt", workdir / "captions.ass", duration)
+                     workdir / "captions.srt", workdir / "captions.vtt", workdir / "captions.ass", duration,
+                     notes=notes)
     target = encode.EncodeTarget(files.video, output.container, output.width, output.height, output.fps)
     burn_in = None
     if output.captions:

@@ -2,7 +2,8 @@
 
 The first audio stream is decoded, mixed down to mono, resampled to SAMPLE_RATE and brought to the speech
 level of loudness.py (gated RMS -20 dBFS, peaks under -1 dBFS), so uploaded and synthesised speech match.
-Phonemes are timed from the sound by lipsync.align_audio; words are empty (nothing is transcribed).
+Phonemes are timed from the sound by lipsync.align_audio. Words are transcribed (transcription.py) only when the
+caller asks (for captions), since that takes about a seventh of the audio's length; otherwise they are empty.
 """
 from __future__ import annotations
 
@@ -11,18 +12,21 @@ from pathlib import Path
 import av
 import numpy as np
 
-from avatarstudio.render.speech import loudness
+from avatarstudio.render.speech import loudness, transcription
 from avatarstudio.render.speech.errors import SpeechError
-from avatarstudio.render.speech.lipsync import align_audio
+from avatarstudio.render.speech.lipsync import align_audio, is_english
 from avatarstudio.render.speech.track import SAMPLE_RATE
 from avatarstudio.render.vocabulary import SpeechTrack
 
 MAX_AUDIO_SECONDS = 600.0
 
 
-def load_audio(path: Path, language: str | None = None) -> SpeechTrack:
-    """Decode `path` and time its phonemes (`language` as lipsync.align_audio takes it). Raises SpeechError EMPTY_AUDIO_STREAM (empty file, no audio stream, no samples),
-    INVALID_AUDIO_FORMAT (not decodable) or AUDIO_TOO_LONG (over MAX_AUDIO_SECONDS)."""
+def load_audio(path: Path, language: str | None = None, transcribe: bool = False) -> SpeechTrack:
+    """Decode `path` and time its phonemes (`language` as lipsync.is_english takes it) and, when `transcribe` is
+    set and the language is English, its words; other languages keep no words.
+
+    Raises SpeechError EMPTY_AUDIO_STREAM (empty file, no audio stream, no samples), INVALID_AUDIO_FORMAT (not
+    decodable) or AUDIO_TOO_LONG (over MAX_AUDIO_SECONDS)."""
     if path.stat().st_size == 0:
         raise SpeechError("EMPTY_AUDIO_STREAM", "the audio file is empty")
     try:
@@ -31,7 +35,10 @@ def load_audio(path: Path, language: str | None = None) -> SpeechTrack:
         raise SpeechError("INVALID_AUDIO_FORMAT", f"the audio file could not be decoded: {error}") from error
     if samples.size == 0:
         raise SpeechError("EMPTY_AUDIO_STREAM", "the audio file holds no audio samples")
-    return align_audio(SpeechTrack(loudness.normalize(samples, SAMPLE_RATE), SAMPLE_RATE), language)
+    track = align_audio(SpeechTrack(loudness.normalize(samples, SAMPLE_RATE), SAMPLE_RATE), language)
+    if transcribe and is_english(language):
+        track.words = transcription.transcribe(track.samples, track.sample_rate)
+    return track
 
 
 def _decode(path: Path) -> np.ndarray:

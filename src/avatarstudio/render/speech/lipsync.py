@@ -14,13 +14,15 @@ from avatarstudio.render.speech.recognition import recognize_phonemes
 from avatarstudio.render.vocabulary import SpeechTrack
 
 
-def align_audio(track: SpeechTrack, language: str | None = None) -> SpeechTrack:
-    """`track` with phonemes timed from its audio; words stay as they are (nothing is transcribed).
+def is_english(language: str | None) -> bool:
+    """Whether pocketsphinx's US-English models fit speech in `language`, a language code or locale ("en", "en-GB",
+    "de"). None, an unknown language, counts as English."""
+    return language is None or language.lower().replace("_", "-").split("-")[0] == "en"
 
-    `language` is a language code or locale ("en", "en-GB", "de"); None is taken as English.
-    """
-    english = language is None or language.lower().replace("_", "-").split("-")[0] == "en"
-    phonemes = recognize_phonemes(track.samples, track.sample_rate) if english else []
+
+def align_audio(track: SpeechTrack, language: str | None = None) -> SpeechTrack:
+    """`track` with phonemes timed from its audio (`language` as is_english takes it); words stay as they are."""
+    phonemes = recognize_phonemes(track.samples, track.sample_rate) if is_english(language) else []
     if not phonemes:
         phonemes = acoustic_phonemes(track.samples, track.sample_rate)
     return replace(track, phonemes=phonemes)

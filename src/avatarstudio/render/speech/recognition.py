@@ -41,8 +41,7 @@ def _decoder() -> Decoder:
 
 def recognize_phonemes(samples: np.ndarray, sample_rate: int) -> list[Timed]:
     """Timed IPA phonemes heard in `samples` (float mono); silence and noise are left out."""
-    audio = soxr.resample(samples.astype(np.float32), sample_rate, RECOGNITION_RATE)
-    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
+    pcm = pcm16(samples, sample_rate)
     hop = RECOGNITION_RATE // FRAMES_PER_SECOND
     audible = _audible_frames(pcm, hop)
     phonemes: list[Timed] = []
@@ -59,6 +58,12 @@ def recognize_phonemes(samples: np.ndarray, sample_rate: int) -> list[Timed]:
                 phonemes.extend(arpabet.timed_ipa(label, offset + first / FRAMES_PER_SECOND,
                                                   offset + last / FRAMES_PER_SECOND))
     return phonemes
+
+
+def pcm16(samples: np.ndarray, sample_rate: int) -> np.ndarray:
+    """`samples` (float mono) as the 16-bit PCM at RECOGNITION_RATE that pocketsphinx's en-US models expect."""
+    audio = soxr.resample(samples.astype(np.float32), sample_rate, RECOGNITION_RATE)
+    return (np.clip(audio, -1.0, 1.0) * 32767).astype(np.int16)
 
 
 def _audible_frames(pcm: np.ndarray, hop: int) -> np.ndarray:
