@@ -34,6 +34,9 @@ class TextSpeech:
 class AudioSpeech:
     audio: MediaRef
     volume: float = 1.0
+    language: str | None = None
+    """The recording's locale when the request names one (voice_settings.locale); None is taken as English, which
+    decides how its lips are timed and whether it can be transcribed for captions."""
 
 
 @dataclass(frozen=True)

@@ -74,9 +74,9 @@ def _speech(lookup: Lookup, script: str | None, voice_id: str | None, audio_url:
     if script is not None:
         return spec.TextSpeech(script, _voice(voice_id or voices.DEFAULT_VOICE_ID, f"{prefix}voice_id"),
                                speed=tuning.speed, pitch=tuning.pitch, locale=tuning.locale, volume=tuning.volume)
-    if audio_asset_id is not None:
-        return spec.AudioSpeech(_asset(lookup, audio_asset_id, "audio", f"{prefix}audio_asset_id"), tuning.volume)
-    return spec.AudioSpeech(spec.MediaRef("url", audio_url or ""), tuning.volume)
+    audio = (_asset(lookup, audio_asset_id, "audio", f"{prefix}audio_asset_id") if audio_asset_id is not None
+             else spec.MediaRef("url", audio_url or ""))
+    return spec.AudioSpeech(audio, tuning.volume, language=tuning.locale)
 
 
 def _simple_background(lookup: Lookup, background: common.SimpleBackground | None) -> spec.Background:

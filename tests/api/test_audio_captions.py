@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import httpx
 import numpy as np
 import pytest
 import soundfile
@@ -69,5 +70,21 @@ def test_the_silent_scene_is_noted_and_the_captioned_copy_is_whole(captioned: di
     status = captioned["status"]
     assert [note for note in status["notes"] if note.startswith("captions:")] == [
         "captions: no English words were recognised in the uploaded audio of scene 2, so it has none "
-        "(uploaded audio is transcribed as English)"]
+        "(uploaded audio is transcribed as English unless voice_settings.locale says otherwise)"]
     assert probe(captioned["captioned"]).video_seconds == pytest.approx(status["duration"], abs=0.05)
+
+
+def test_a_recording_in_another_language_is_not_transcribed_and_says_so(service) -> None:
+    """v3 voice_settings.locale names the recording's language: a German one gets no made-up English captions."""
+    spoken = synthesize("Guten Morgen. Heute sprechen wir über das Wetter.", get_voice(VOICE))
+    with service.client() as client:
+        asset = client.post("/v1/asset", content=wav_bytes(spoken.samples),
+                            headers={"Content-Type": "audio/wav"}).json()["data"]["id"]
+        body = {"type": "avatar", "avatar_id": "Ava_drawn_front", "audio_asset_id": asset, "enable_caption": True,
+                "voice_settings": {"locale": "de-DE"}, "resolution": "720p"}
+        created = client.post("/v3/videos", json=body).json()
+        status = service.wait(created["data"]["video_id"], timeout=180)
+    assert status["status"] == "completed", status
+    assert "captions: scene 1's uploaded audio is in de-DE, and only English recordings are transcribed, so it has " \
+           "no captions" in status["notes"]
+    assert not srt_cues(httpx.get(status["subtitle_url"]).text)

@@ -93,10 +93,19 @@ def _spoken(scene: spec.Scene, resolve: MediaResolver, captions: bool) -> Speech
             return speech.synthesize(said.text, voice, settings)
         if isinstance(said, spec.Silence):
             return speech.silence(said.seconds)
-        return speech.load_audio(resolve(said.audio, "audio"), transcribe=captions)
+        return speech.load_audio(resolve(said.audio, "audio"), said.language, transcribe=captions)
     except speech.SpeechError as error:
         code = "unsupported_locale" if error.code == "UNSUPPORTED_LOCALE" else "invalid_audio"
         raise RenderError(code, error.message, detail=error.code) from None
+
+
+def _untranscribed(said: spec.AudioSpeech, index: int) -> str:
+    """The status note for an uploaded recording that gave its captions no words."""
+    if not speech.is_english(said.language):
+        return (f"captions: scene {index + 1}'s uploaded audio is in {said.language}, and only English recordings "
+                "are transcribed, so it has no captions")
+    return (f"captions: no English words were recognised in the uploaded audio of scene {index + 1}, so it has none "
+            "(uploaded audio is transcribed as English unless voice_settings.locale says otherwise)")
 
 
 def _fit_to_frames(track: SpeechTrack, fps: int) -> tuple[SpeechTrack, int]:
@@ -233,8 +242,7 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
             timings = SpeechTrack(_NO_SAMPLES, track.sample_rate, track.words, track.phonemes)
             scenes.append(_Scene(scene, timings, n_frames, sink.tell() - len(track.samples)))
             if output.captions and isinstance(scene.speech, spec.AudioSpeech) and not track.words:
-                notes.append(f"captions: no English words were recognised in the uploaded audio of scene {index + 1}, "
-                             "so it has none (uploaded audio is transcribed as English)")
+                notes.append(_untranscribed(scene.speech, index))
             progress(SPEECH_SHARE * (index + 1) / len(video.scenes))
     total_frames = sum(scene.n_frames for scene in scenes)
     duration = total_frames / output.fps
