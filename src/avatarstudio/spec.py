@@ -121,10 +121,24 @@ class Output:
 
 
 @dataclass(frozen=True)
+class Watermark:
+    """An image over every frame of the video, in a corner: `position` is top_left, top_right, bottom_left or
+    bottom_right; offsets are fractions of the frame (+x right, +y down); `scale` 1 is the image's own pixel size."""
+
+    image: MediaRef
+    opacity: float = 1.0
+    position: str = "bottom_right"
+    offset_x: float = 0.0
+    offset_y: float = 0.0
+    scale: float = 1.0
+
+
+@dataclass(frozen=True)
 class VideoSpec:
     scenes: tuple[Scene, ...]
     output: Output
     title: str | None = None
+    watermark: Watermark | None = None
 
 
 _UNION_TYPES = {cls.__name__: cls for cls in (TextSpeech, AudioSpeech, Silence, BuiltinLook, PhotoLook, MediaRef)}
@@ -156,7 +170,9 @@ def from_dict(data: dict) -> VideoSpec:
         )
         for scene in data["scenes"]
     )
-    return VideoSpec(scenes, Output(**data["output"]), data.get("title"))
+    mark = data.get("watermark")
+    watermark = Watermark(**{**mark, "image": _media(mark["image"])}) if mark else None
+    return VideoSpec(scenes, Output(**data["output"]), data.get("title"), watermark)
 
 
 def _media(data: dict | None) -> MediaRef | None:

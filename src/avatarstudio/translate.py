@@ -149,22 +149,35 @@ def v3_video(request: v3.CreateVideoBase, lookup: Lookup) -> Translated:
     background = spec.Background("transparent") if webm_out else _simple_background(lookup, request.background)
     captions = request.caption is not None or bool(request.enable_caption)
     output = spec.Output(width, height, container=request.output_format, captions=captions)
-    video = spec.VideoSpec((spec.Scene(character, speech, background),), output, request.title)
+    video = spec.VideoSpec((spec.Scene(character, speech, background),), output, request.title,
+                           _watermark(request.watermark, lookup))
     return Translated(video, request.title, request.callback_id, request.callback_url, request.folder_id,
                       request.output_format)
 
 
 def _image_input(request: v3.CreateVideoFromImage, lookup: Lookup) -> spec.MediaRef:
-    image = request.image
-    if isinstance(image, v3.ImageByUrl):
-        return spec.MediaRef("url", image.url)
-    if isinstance(image, v3.ImageByAsset):
-        return _asset(lookup, image.asset_id, "image", "image.asset_id")
-    if isinstance(image, v3.ImageByBase64):
-        return spec.MediaRef("asset", lookup.save_inline_image(image.data, image.media_type))
+    if request.image is not None:
+        return _image_ref(request.image, lookup, "image")
     if request.image_asset_id is not None:
         return _asset(lookup, request.image_asset_id, "image", "image_asset_id")
     return spec.MediaRef("url", request.image_url or "")
+
+
+def _image_ref(image: v3.ImageInput, lookup: Lookup, param: str) -> spec.MediaRef:
+    """A v3 image input (url, asset_id or inline base64, stored as an asset) as a media reference."""
+    if isinstance(image, v3.ImageByUrl):
+        return spec.MediaRef("url", image.url)
+    if isinstance(image, v3.ImageByAsset):
+        return _asset(lookup, image.asset_id, "image", f"{param}.asset_id")
+    return spec.MediaRef("asset", lookup.save_inline_image(image.data, image.media_type))
+
+
+def _watermark(mark: v3.Watermark | None, lookup: Lookup) -> spec.Watermark | None:
+    if mark is None:
+        return None
+    placement = mark.placement or v3.WatermarkPlacement()
+    return spec.Watermark(_image_ref(mark.image, lookup, "watermark.image"), mark.opacity, placement.position,
+                          placement.offset_x or 0.0, placement.offset_y or 0.0, mark.scale)
 
 
 def studio(request: v2.GenerateRequest, lookup: Lookup) -> Translated:

@@ -22,10 +22,12 @@ from avatarstudio.render import encode, speech
 from avatarstudio.render.avatars import AvatarEngine, builtin_engine, photo_engine
 from avatarstudio.render.compose.backdrop import Backdrop, PlayingVideo, first_video_frame, still_backdrop
 from avatarstudio.render.compose.background import background_canvas
+from avatarstudio.render.compose.blend import alpha_over
 from avatarstudio.render.compose.captions import prepare_burn_in
 from avatarstudio.render.compose.placement import Placement, composite_into, composite_within, moving_area, place
 from avatarstudio.render.encode.segment import Box
 from avatarstudio.render.compose.text import render_text
+from avatarstudio.render.compose.watermark import watermark_layer
 from avatarstudio.render.face import FaceError
 from avatarstudio.render.memory import large_buffers_unmapped, release_garbage
 from avatarstudio.render.motion import face_params
@@ -37,6 +39,9 @@ MediaResolver = Callable[[spec.MediaRef, str], Path]
 
 Progress = Callable[[float], None]
 """Called with the fraction done, 0..1."""
+
+Mark = tuple[Frame, int, int]
+"""The watermark's pixels and where their top-left corner goes in the frame."""
 
 SPEECH_SHARE = 0.1
 _NO_SAMPLES = np.zeros(0, dtype=np.float32)
@@ -180,16 +185,19 @@ def _avatar(character: spec.Character, canvas: tuple[int, int], resolve: MediaRe
 
 
 def _scene_frames(scene: _Scene, output: spec.Output, resolve: MediaResolver, notes: list[str], seed: int,
-                  clock: Stopwatch, hold_still: Callable[[Box | None], None]) -> Iterator[Frame]:
-    """Each of the scene's frames: its backdrop with its character drawn in (one buffer, reused). Before the
-    first, `hold_still` is told the box outside which all of them are the same (None: no such box)."""
+                  clock: Stopwatch, hold_still: Callable[[Box | None], None], mark: Mark | None) -> Iterator[Frame]:
+    """Each of the scene's frames: its backdrop with its character drawn in, the watermark `mark` on top (one
+    buffer, reused). Before the first, `hold_still` is told the box outside which all of them are the same (None:
+    no such box)."""
     with clock.stage("compose"):
         backdrop = _background(scene.source, output.width, output.height, resolve, notes)
     character = scene.source.character
     if character is None:
         hold_still((0, 0, 0, 0) if backdrop.still is not None else None)
         with closing(backdrop.frames(scene.n_frames, output.fps)) as layers:
-            yield from layers
+            for frame in layers:
+                _draw_mark(frame, mark)
+                yield frame
         return
     with clock.stage("avatar"):
         engine, placement = _avatar(character, (output.width, output.height), resolve,
@@ -210,9 +218,28 @@ def _scene_frames(scene: _Scene, output: spec.Output, resolve: MediaResolver, no
                 frame = next(layers)
                 if index and area is not None:
                     composite_within(frame, area, avatar, placement, character.style, character.circle_background)
+                    _draw_mark(frame, mark, area)
                 else:
                     composite_into(frame, avatar, placement, character.style, character.circle_background)
+                    _draw_mark(frame, mark)
             yield frame
+
+
+def _draw_mark(frame: Frame, mark: Mark | None, area: Box | None = None) -> None:
+    """The watermark over `frame`, only inside `area` when given: outside it, the frame still holds the watermark
+    drawn on an earlier frame, and drawing it again would blend its soft edges twice."""
+    if mark is None:
+        return
+    patch, x, y = mark
+    x0, y0, x1, y1 = area or (0, 0, frame.shape[1], frame.shape[0])
+    alpha_over(frame[y0:y1, x0:x1], patch, x - x0, y - y0)
+
+
+def _watermark(video: spec.VideoSpec, resolve: MediaResolver) -> Mark | None:
+    if video.watermark is None:
+        return None
+    image = _load_image(resolve(video.watermark.image, "image"))
+    return watermark_layer(image, video.watermark, video.output.width, video.output.height)
 
 
 def _scene_audio(speech_file: Path, scene: _Scene, fps: int) -> np.ndarray:
@@ -267,10 +294,11 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
         files.notes += [note] if note else []
     thumbnail: Frame | None = None
     written = 0
+    mark = _watermark(video, resolve)
     with encode.VideoWriter(target, speech_file, speech.SAMPLE_RATE, burn_in, scratch=workdir) as writer:
         for index, scene in enumerate(scenes):
             scene.track.samples = _scene_audio(speech_file, scene, output.fps)
-            for frame in _scene_frames(scene, output, resolve, files.notes, index, clock, writer.hold_still):
+            for frame in _scene_frames(scene, output, resolve, files.notes, index, clock, writer.hold_still, mark):
                 with clock.stage("encode"):
                     writer.write(frame)
                 written += 1

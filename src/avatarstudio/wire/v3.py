@@ -38,6 +38,21 @@ class Caption(Wire):
     style: Literal["default"] | None = None
 
 
+class WatermarkPlacement(Wire):
+    position: Literal["top_left", "top_right", "bottom_left", "bottom_right"] = "bottom_right"
+    offset_x: float | None = Field(None, ge=-1, le=1, description="Fraction of the frame width; + moves right.")
+    offset_y: float | None = Field(None, ge=-1, le=1, description="Fraction of the frame height; + moves down.")
+
+
+class Watermark(Wire):
+    """An image laid over every frame (HeyGen offers it to Enterprise customers; here everyone has it)."""
+
+    image: ImageInput
+    opacity: float = Field(1.0, ge=0, le=1)
+    placement: WatermarkPlacement | None = None
+    scale: float = Field(1.0, gt=0, le=100, description="1.0 is the image's own pixel size.")
+
+
 class CreateVideoBase(Wire):
     title: str | None = None
     resolution: Literal["4k", "1080p", "720p"] | None = None
@@ -58,6 +73,7 @@ class CreateVideoBase(Wire):
     enable_caption: bool | None = None
     fit: Literal["contain", "cover"] | None = None
     folder_id: str | None = None
+    watermark: Watermark | None = None
 
     @model_validator(mode="after")
     def _speech(self) -> "CreateVideoBase":

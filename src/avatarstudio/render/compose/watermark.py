@@ -1,0 +1,32 @@
+"""A watermark (v3 `watermark`): an image in a corner of every frame, over the avatar, the same in every scene.
+
+The anchor corner's edges keep a margin of MARGIN of the frame's shorter side (HeyGen's "standard margins");
+offsets then move it by fractions of the frame (+x right, +y down), and it may leave the frame, clipped. `scale`
+1 draws the image at its own pixel size; `opacity` multiplies its alpha.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from avatarstudio.render.compose.blend import as_rgba, resize
+from avatarstudio.render.vocabulary import Frame
+from avatarstudio.spec import Watermark
+
+MARGIN = 0.03
+MAX_FRAMES_ACROSS = 3
+"""The scaled image is at most this many frame widths (or heights) across."""
+
+
+def watermark_layer(image: np.ndarray, mark: Watermark, width: int, height: int) -> tuple[Frame, int, int]:
+    """The watermark's pixels (RGBA, opacity applied) and the frame position (x, y) of their top-left corner."""
+    rgba = as_rgba(image)
+    # Anything much larger than the frame is clipped anyway; the cap keeps a huge scale from exhausting memory.
+    scale = min(mark.scale, MAX_FRAMES_ACROSS * max(width / rgba.shape[1], height / rgba.shape[0]))
+    size = (max(1, round(rgba.shape[1] * scale)), max(1, round(rgba.shape[0] * scale)))
+    patch = np.array(resize(rgba, *size), copy=True)
+    patch[..., 3] = (patch[..., 3].astype(np.float32) * mark.opacity + 0.5).astype(np.uint8)
+    margin = round(MARGIN * min(width, height))
+    vertical, horizontal = mark.position.split("_")
+    x = margin if horizontal == "left" else width - margin - size[0]
+    y = margin if vertical == "top" else height - margin - size[1]
+    return patch, x + round(mark.offset_x * width), y + round(mark.offset_y * height)
