@@ -11,8 +11,10 @@ MEDIAPIPE := 0.10.21
 # festival + slt: the second natural English voice. WenQuanYi Micro Hei: glyphs for Chinese, Japanese and Korean
 # text; DejaVu: Arabic and Hebrew; fribidi: the bidirectional layout Pillow's bundled Raqm loads at run time.
 # redis-server, postgresql: the tests start their own throwaway servers to prove the Redis queue and PostgreSQL
-# metadata backends (the package's own cluster and service are never used).
-DEBIAN_PACKAGES := festival festvox-us-slt-hts fonts-wqy-microhei fonts-dejavu-core libfribidi0 redis-server postgresql
+# metadata backends (the package's own cluster and service are never used). nodejs: a test parses the try-it
+# page's script.
+DEBIAN_PACKAGES := festival festvox-us-slt-hts fonts-wqy-microhei fonts-dejavu-core libfribidi0 redis-server \
+  postgresql nodejs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install debian-packages serve test bench quality clean

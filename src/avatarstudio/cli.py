@@ -71,6 +71,7 @@ def serve(args: argparse.Namespace) -> int:
     else:
         print("API keys: existing ones ('avatarstudio keys create' makes another)", flush=True)
     print(f"Try: curl -H 'X-Api-Key: <key>' {settings.public_base_url}/v2/avatars", flush=True)
+    print(f"Or in a browser: {settings.public_base_url}/studio", flush=True)
     stop = threading.Event()
     workers = _supervise_workers(settings, args.workers, stop)
     start_reaper(runtime, stop)

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from avatarstudio.api import envelopes, openapi
-from avatarstudio.api.routes import account, assets, catalog, files, videos, webhooks
+from avatarstudio.api.routes import account, assets, catalog, files, videos, web, webhooks
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 
@@ -62,7 +62,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         response.status_code = error.status_code
         return response
 
-    for module in (videos, assets, catalog, webhooks, account, files):
+    for module in (videos, assets, catalog, webhooks, account, files, web):
         app.include_router(module.router)
     openapi.install(app)
     app.add_middleware(NormalisePath)
