@@ -193,6 +193,7 @@ def _scene_frames(scene: _Scene, output: spec.Output, resolve: MediaResolver, no
         backdrop = _background(scene.source, output.width, output.height, resolve, notes)
     character = scene.source.character
     if character is None:
+        # A still backdrop alone never changes: an empty box (the encoder streams a token 2 x 2 of each frame).
         hold_still((0, 0, 0, 0) if backdrop.still is not None else None)
         with closing(backdrop.frames(scene.n_frames, output.fps)) as layers:
             for frame in layers:
