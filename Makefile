@@ -17,7 +17,7 @@ DEBIAN_PACKAGES := festival festvox-us-slt-hts fonts-wqy-microhei fonts-dejavu-c
   postgresql nodejs
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install debian-packages serve test bench quality clean
+.PHONY: install debian-packages serve test test-fast bench quality clean
 
 install: $(STAMP)
 
@@ -40,6 +40,11 @@ serve: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Everything without a live server or a whole render (translation, spec, job states, reaper, idempotency, the
+# render stages' unit tests): under 30 s, for every change.
+test-fast: install
+	$(BIN)/python -m pytest -m "not service and not slow"
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -6,8 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from live_service import start_service, stop_service
 from media import alpha_planes, probe
+
+pytestmark = [pytest.mark.service, pytest.mark.slow]
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 

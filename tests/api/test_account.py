@@ -4,6 +4,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+pytestmark = pytest.mark.service
+
 UNKNOWN = "0" * 32
 
 

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import pytest
 import soundfile
 import skimage
 
 from media import download, probe
+
+pytestmark = pytest.mark.service
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 ASTRONAUT_PNG = Path(skimage.__file__).parent / "data" / "astronaut.png"

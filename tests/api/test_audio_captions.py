@@ -14,6 +14,8 @@ from media import download, probe
 from avatarstudio.catalog.voices import get_voice
 from avatarstudio.render.speech import SAMPLE_RATE, synthesize
 
+pytestmark = pytest.mark.service
+
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 SCRIPT = "Good morning everyone. Today we will talk about how to keep your data safe online."
 SILENCE_SECONDS = 1.0

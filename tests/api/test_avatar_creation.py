@@ -6,10 +6,13 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import pytest
 import skimage
 from PIL import Image
 
 from media import alpha_planes, download
+
+pytestmark = pytest.mark.service
 
 ASTRONAUT_PNG = Path(skimage.__file__).parent / "data" / "astronaut.png"
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"

@@ -10,6 +10,8 @@ import soundfile
 from PIL import Image
 from skimage import data
 
+pytestmark = pytest.mark.service
+
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"  # piper, joe (en-US), the catalogue's default voice
 DRAWN = "Ava_drawn_front"
 PHOTO = "Astronaut_Portrait_public"

@@ -13,6 +13,8 @@ import pytest
 
 from media import alpha_planes, download
 
+pytestmark = pytest.mark.service
+
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 TEXT = 'Hello there, I am talking to you today. <break time="1.2s"/> Now I am speaking again, for you.'
 FPS = 25

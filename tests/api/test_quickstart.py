@@ -10,9 +10,12 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from live_service import free_port
 from media import probe
+
+pytestmark = pytest.mark.service
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -5,8 +5,11 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import pytest
 
 from media import alpha_planes, download, probe
+
+pytestmark = pytest.mark.service
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"  # piper, joe (en-US), the catalogue's default voice
 DRAWN = "Ava_drawn_front"

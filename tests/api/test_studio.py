@@ -18,6 +18,8 @@ from PIL import Image
 from media import download, probe
 from avatarstudio.render.encode.ffmpeg import ffmpeg_exe
 
+pytestmark = pytest.mark.service
+
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 DRAWN = "Ava_drawn_front"
 PHOTO = "Astronaut_Portrait_public"

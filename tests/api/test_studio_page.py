@@ -6,6 +6,9 @@ import subprocess
 from pathlib import Path
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.service
 
 
 def test_root_leads_to_the_page(service) -> None:

@@ -12,9 +12,12 @@ from pathlib import Path
 import av
 import httpx
 import numpy as np
+import pytest
 from PIL import Image
 
 from media import download
+
+pytestmark = pytest.mark.service
 
 OPACITY = 0.4
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+pytestmark = pytest.mark.service
+
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 AVATAR = "Ava_drawn_front"
 

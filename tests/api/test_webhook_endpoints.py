@@ -18,6 +18,8 @@ from avatarstudio.store.db import Database
 from live_service import free_port
 from receiver import Receiver
 
+pytestmark = pytest.mark.service
+
 ADD = {"v1": "/v1/webhook/endpoint.add", "v3": "/v3/webhooks/endpoints"}
 
 

@@ -59,6 +59,7 @@ def run(script: str, *args: str) -> None:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
 
 
+@pytest.mark.slow
 def test_quality_quick_run_measures_a_short_render_and_its_baselines(tmp_path: Path) -> None:
     run("quality/run.py", "--quick", "--out", str(tmp_path))
     results = json.loads((tmp_path / "results.json").read_text())
@@ -70,6 +71,7 @@ def test_quality_quick_run_measures_a_short_render_and_its_baselines(tmp_path: P
     assert "## Targets and baselines" in (tmp_path / "REPORT.md").read_text()
 
 
+@pytest.mark.slow
 def test_bench_quick_run_renders_one_tiny_case(tmp_path: Path) -> None:
     requests = tmp_path / "requests"
     requests.mkdir()

@@ -7,9 +7,12 @@ import hmac
 import time
 
 import httpx
+import pytest
 
 from avatarstudio.jobs.webhook_probe import endpoint_problem
 from receiver import Receiver
+
+pytestmark = pytest.mark.service
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 

@@ -5,8 +5,12 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from live_service import start_service, stop_service
 from workers import VOICE, create_long_video, kill_mid_render, running_worker, start_worker, wait_for_status
+
+pytestmark = pytest.mark.service
 
 
 def test_killed_worker_job_is_retried_and_completes(tmp_path: Path) -> None:

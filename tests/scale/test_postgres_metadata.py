@@ -5,37 +5,26 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pytest
 
 from avatarstudio.jobs import states
 from avatarstudio.store.db import Database
 from avatarstudio.store.models import Video, new_id
 from live_service import start_service, stop_service
 from media import download, probe
+from races import RACERS, race
 from workers import VOICE, create_long_video, kill_mid_render, start_worker, wait_for_status
+
+pytestmark = [pytest.mark.service, pytest.mark.slow]
 
 if TYPE_CHECKING:
     from servers import PostgresServer, RedisServer
 
 pytest_plugins = ["servers"]
-RACERS = 8
-
-
-def race(*calls: Callable[[], bool]) -> list[bool]:
-    """Run the calls at the same instant, each on its own thread (so on its own pooled connection)."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], bool]) -> bool:
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_videos_render_with_postgres_metadata_and_a_redis_queue(postgres_server: PostgresServer,

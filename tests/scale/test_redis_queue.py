@@ -8,11 +8,14 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
 from huey import RedisHuey
 
 from live_service import start_service, stop_service
 from media import download, probe
 from workers import VOICE, start_worker, stop_worker
+
+pytestmark = [pytest.mark.service, pytest.mark.slow]
 
 if TYPE_CHECKING:
     from servers import RedisServer

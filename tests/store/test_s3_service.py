@@ -12,6 +12,8 @@ from PIL import Image
 from live_service import start_service, stop_service
 from media import download, probe
 
+pytestmark = pytest.mark.service
+
 DRAWN = "Ava_drawn_front"
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 

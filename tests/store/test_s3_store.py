@@ -11,6 +11,8 @@ from avatarstudio.config import ConfigError, load_settings
 from avatarstudio.store.backends import open_blob_store
 from avatarstudio.store.s3 import S3BlobStore, trim_cache
 
+pytestmark = pytest.mark.service
+
 
 def store_for(s3_server, bucket: str, prefix: str, tmp_path: Path, page_size: int = 1000) -> S3BlobStore:
     return S3BlobStore(bucket, prefix, tmp_path / "cache", s3_server.endpoint_url, page_size=page_size)

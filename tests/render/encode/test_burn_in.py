@@ -15,6 +15,8 @@ from avatarstudio.render.compose.captions import prepare_burn_in
 from avatarstudio.render.encode import EncodeTarget, VideoWriter
 from avatarstudio.render.vocabulary import Timed
 
+pytestmark = pytest.mark.slow
+
 FPS = 25
 NOISE = 16
 """The largest difference allowed outside the caption band: encoder noise, not drawing."""

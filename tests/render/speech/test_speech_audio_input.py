@@ -9,6 +9,8 @@ import soundfile
 from avatarstudio.render.speech import SAMPLE_RATE, SpeechError, load_audio
 from avatarstudio.render.speech.loudness import CEILING_DBFS, TARGET_RMS_DBFS, active_rms
 
+pytestmark = pytest.mark.slow
+
 
 def tone(seconds: float, rate: int, amplitude: float = 0.1) -> np.ndarray:
     t = np.arange(round(seconds * rate)) / rate

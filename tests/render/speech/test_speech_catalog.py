@@ -5,6 +5,8 @@ import pytest
 from avatarstudio.catalog.voices import DEFAULT_VOICE_ID, get_voice, list_voices, voice_id_for
 from avatarstudio.render.speech import synthesize
 
+pytestmark = pytest.mark.slow
+
 SAMPLES = {
     "en": "Hello, how are you today?", "de": "Guten Morgen, wie geht es dir?", "fr": "Bonjour, comment allez-vous?",
     "es": "Hola, ¿cómo estás hoy?", "it": "Buongiorno, come stai?", "pt": "Olá, como você está?",

@@ -9,6 +9,8 @@ from avatarstudio.render.speech import SAMPLE_RATE, SpeechError, festival, synth
 from avatarstudio.render.speech.benchmark import measure_engines
 from avatarstudio.render.speech.text import words_of
 
+pytestmark = pytest.mark.slow
+
 SENTENCE = "The quick brown fox jumps over the lazy dog, and then it sleeps in the sun."
 NUMBERS = "I paid $5 for 42 apples in the U.S. and 50% of them were red."
 

@@ -7,6 +7,8 @@ from speech_measure import median_f0
 from avatarstudio.render.speech import SpeechError, VoiceSettings, synthesize
 from avatarstudio.render.speech.settings import EMOTIONS
 
+pytestmark = pytest.mark.slow
+
 SENTENCE = "The quick brown fox jumps over the lazy dog while we are all waiting here."
 
 

@@ -9,6 +9,8 @@ import soundfile
 from avatarstudio.render.speech import SAMPLE_RATE, load_audio, silence, synthesize
 from avatarstudio.render.vocabulary import Timed
 
+pytestmark = pytest.mark.slow
+
 SCRIPT = ("Good morning everyone. Today we will talk about how to keep your data safe online, "
           "and what to do when something goes wrong.")
 

@@ -1,0 +1,74 @@
+"""The reaper's sweep over a temporary runtime (real SQLite metadata and queue, no worker): a video whose worker
+stopped beating is retried, then failed with a reason and announced; a waiting video whose task left the queue is
+queued again; everything else is left alone."""
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import select
+
+from avatarstudio.jobs import reaper, states
+from avatarstudio.runtime import Runtime
+from avatarstudio.store.models import Video, WebhookEvent, new_id
+
+LONG_AGO = 3600.0
+
+
+def add_video(runtime: Runtime, **fields) -> str:
+    video_id = new_id()
+    with runtime.db.session() as session:
+        session.add(Video(id=video_id, key_id="k", api="v2-generate", spec={}, notes=[], files={}, **fields))
+    return video_id
+
+
+def age(runtime: Runtime, video_id: str, **fields: float) -> None:
+    """Move a video's timestamps into the past, as if its worker had gone quiet that long ago."""
+    with runtime.db.session() as session:
+        video = session.get(Video, video_id)
+        for name, seconds in fields.items():
+            setattr(video, name, time.time() - seconds)
+
+
+def status(runtime: Runtime, video_id: str) -> Video:
+    with runtime.db.session() as session:
+        return session.get(Video, video_id)
+
+
+def test_a_silent_worker_s_video_is_retried_then_failed_and_announced(runtime: Runtime) -> None:
+    video_id = add_video(runtime, callback_url="http://127.0.0.1:9/hook")
+    states.start(runtime.db, video_id)
+    age(runtime, video_id, heartbeat_at=LONG_AGO)
+    assert reaper.sweep(runtime) == [video_id]
+    assert status(runtime, video_id).status == "waiting"
+    assert video_id in runtime.queue.queued_renders()
+
+    states.start(runtime.db, video_id)
+    age(runtime, video_id, heartbeat_at=LONG_AGO)
+    runtime.work_dir(video_id).mkdir(parents=True)
+    assert reaper.sweep(runtime) == [video_id]
+    video = status(runtime, video_id)
+    assert (video.status, video.attempts, video.error_code) == ("failed", 2, "worker_lost")
+    assert video.error_message == "The worker rendering this video stopped responding 2 time(s); giving up"
+    assert not runtime.work_dir(video_id).exists(), "the lost worker's scratch files are removed"
+    with runtime.db.session() as session:
+        events = list(session.scalars(select(WebhookEvent).where(WebhookEvent.entity_id == video_id)))
+    assert [(event.event_type, event.url) for event in events] == [("avatar_video.fail", "http://127.0.0.1:9/hook")]
+
+
+def test_a_beating_worker_and_a_fresh_waiting_video_are_left_alone(runtime: Runtime) -> None:
+    rendering = add_video(runtime)
+    states.start(runtime.db, rendering)
+    just_created = add_video(runtime)
+    assert reaper.sweep(runtime) == []
+    assert (status(runtime, rendering).status, status(runtime, just_created).status) == ("processing", "waiting")
+    assert runtime.queue.queued_renders() == set()
+
+
+def test_a_waiting_video_whose_task_left_the_queue_is_queued_again_once(runtime: Runtime) -> None:
+    queued, lost = add_video(runtime), add_video(runtime)
+    runtime.queue.render(queued)
+    age(runtime, queued, created_at=LONG_AGO)
+    age(runtime, lost, created_at=LONG_AGO)
+    assert reaper.sweep(runtime) == [lost]
+    assert runtime.queue.queued_renders() == {queued, lost}
+    assert reaper.sweep(runtime) == [], "a video already back in the queue is not queued twice"
