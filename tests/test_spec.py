@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from avatarstudio import spec
 
 ASSET = spec.MediaRef("asset", "a" * 32)
@@ -36,3 +38,12 @@ def test_every_kind_of_scene_round_trips_through_json() -> None:
 def test_a_minimal_spec_round_trips() -> None:
     minimal = spec.VideoSpec((spec.Scene(None, spec.Silence(1.0)),), spec.Output(320, 240))
     assert spec.from_dict(json.loads(json.dumps(spec.to_dict(minimal)))) == minimal
+
+
+def test_the_stored_form_carries_its_version_and_a_newer_one_is_refused() -> None:
+    stored = spec.to_dict(FULL)
+    assert stored["version"] == spec.SPEC_VERSION
+    unversioned = {key: value for key, value in stored.items() if key != "version"}
+    assert spec.from_dict(unversioned) == FULL, "records from before versions existed read as version 1"
+    with pytest.raises(ValueError, match="stored by a newer avatarstudio"):
+        spec.from_dict({**stored, "version": spec.SPEC_VERSION + 1})

@@ -1,4 +1,4 @@
-"""avatarstudio serve | worker | render | keys."""
+"""avatarstudio serve | worker | render | keys | migrate."""
 from __future__ import annotations
 
 import argparse
@@ -158,6 +158,17 @@ def keys_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def migrate(args: argparse.Namespace) -> int:
+    """Bring the database's schema to this version's (serve and worker also do it when they start)."""
+    from avatarstudio.store.db import Database
+
+    settings = _settings(args)
+    database = Database(settings.database_url)
+    database.engine.dispose()
+    print(f"database schema at revision {database.revision} (the newest): {database.engine.url!r}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="avatarstudio", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -175,7 +186,8 @@ def parser() -> argparse.ArgumentParser:
     keys_cmd.add_argument("action", choices=("create", "list", "revoke"))
     keys_cmd.add_argument("key", nargs="?", help="the key id or prefix to revoke")
     keys_cmd.add_argument("--name")
-    for command in (serve_cmd, worker_cmd, render_cmd, keys_cmd):
+    migrate_cmd = commands.add_parser("migrate", help="bring the database schema up to date (start-up does it too)")
+    for command in (serve_cmd, worker_cmd, render_cmd, keys_cmd, migrate_cmd):
         command.add_argument("--data-dir", default=None, help="where the database, queue and files live")
     return root
 
@@ -183,7 +195,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
-    handlers = {"serve": serve, "worker": worker, "render": render, "keys": keys_command}
+    handlers = {"serve": serve, "worker": worker, "render": render, "keys": keys_command, "migrate": migrate}
     try:
         return handlers[args.command](args)
     except ConfigError as error:

@@ -141,12 +141,17 @@ class VideoSpec:
     watermark: Watermark | None = None
 
 
+SPEC_VERSION = 1
+"""The stored form's version. A change that older readers would misread (a renamed field, a new meaning) raises
+it, and from_dict converts each older version it still meets; records from before versions existed are 1."""
+
 _UNION_TYPES = {cls.__name__: cls for cls in (TextSpeech, AudioSpeech, Silence, BuiltinLook, PhotoLook, MediaRef)}
 
 
 def to_dict(video: VideoSpec) -> dict:
-    """A JSON-ready form of the spec (job records store it); union members carry their class name."""
-    return _encode(video)
+    """A JSON-ready form of the spec (job records store it) with its version; union members carry their class
+    name."""
+    return {"version": SPEC_VERSION, **_encode(video)}
 
 
 def _encode(value):
@@ -161,6 +166,12 @@ def _encode(value):
 
 
 def from_dict(data: dict) -> VideoSpec:
+    """The spec that to_dict stored. A version newer than this code's is refused: a worker left on an older release
+    must fail the video with that reason rather than render something the request did not ask for."""
+    version = data.get("version", 1)
+    if version > SPEC_VERSION:
+        raise ValueError(f"the video was stored by a newer avatarstudio (spec version {version}; this one reads "
+                         f"up to {SPEC_VERSION}); upgrade this worker")
     scenes = tuple(
         Scene(
             character=_character(scene["character"]),

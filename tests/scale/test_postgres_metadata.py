@@ -10,13 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from avatarstudio.jobs import states
 from avatarstudio.store.db import Database
-from avatarstudio.store.models import Video, new_id
+from avatarstudio.store.models import Base, Video, new_id
 from live_service import start_service, stop_service
 from media import download, probe
 from races import RACERS, race
+from schema import HEAD, schema_differences
 from workers import VOICE, create_long_video, kill_mid_render, start_worker, wait_for_status
 
 pytestmark = [pytest.mark.service, pytest.mark.slow]
@@ -119,3 +121,20 @@ def test_processes_starting_together_on_an_empty_database_all_come_up(postgres_s
     go.touch()
     errors = [process.communicate(timeout=60)[1] for process in processes]
     assert [process.returncode for process in processes] == [0] * RACERS, "\n".join(errors)
+
+
+def test_an_empty_and_a_pre_migration_postgres_database_follow_the_code(postgres_server: PostgresServer) -> None:
+    empty = Database(postgres_server.url(postgres_server.fresh_database()))
+    assert empty.revision == HEAD and schema_differences(empty.engine) == []
+    empty.engine.dispose()
+    url = postgres_server.url(postgres_server.fresh_database())
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO folders (id, name, trashed, created_at) VALUES ('f1', 'kept', false, 1)"))
+    engine.dispose()
+    old = Database(url)
+    assert old.revision == HEAD and schema_differences(old.engine) == []
+    with old.engine.connect() as connection:
+        assert connection.execute(text("SELECT name FROM folders")).scalar_one() == "kept"
+    old.engine.dispose()

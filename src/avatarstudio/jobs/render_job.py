@@ -68,13 +68,13 @@ def store_outputs(runtime: Runtime, video_id: str, rendered: pipeline.Rendered) 
 def run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
     if not states.start(runtime.db, video_id):
         return
-    with runtime.db.session() as session:
-        video_spec = spec.from_dict(session.get(Video, video_id).spec)
     workdir = runtime.work_dir(video_id)
     shutil.rmtree(workdir, ignore_errors=True)  # what an earlier attempt's lost worker left behind
     heartbeat = _Heartbeat(runtime, video_id)
     heartbeat.start()
     try:
+        with runtime.db.session() as session:
+            video_spec = spec.from_dict(session.get(Video, video_id).spec)
         rendered = pipeline.render(video_spec, workdir, resolver(runtime, workdir),
                                    progress=lambda done: setattr(heartbeat, "progress", int(done * 100)),
                                    max_seconds=runtime.settings.max_video_seconds)

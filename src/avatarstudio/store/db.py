@@ -1,15 +1,26 @@
-"""Opening the metadata database: one engine per process, short sessions per unit of work."""
+"""Opening the metadata database: one engine per process, short sessions per unit of work, and the schema brought
+to the code's revision (Alembic, store/migrations/) before anything else touches it."""
 from __future__ import annotations
 
+import fcntl
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from avatarstudio.store.models import Base
-
-SCHEMA_LOCK = 0x617661746172  # any fixed number: the advisory lock that start-ups take to create the tables
+SCHEMA_LOCK = 0x617661746172  # any fixed number: the advisory lock that start-ups take to migrate the schema
+MIGRATIONS = Path(__file__).with_name("migrations")
+BASELINE = "0001"
+"""The revision that describes the tables made before migrations existed (by create_all)."""
+log = logging.getLogger(__name__)
+# Alembic narrates every step at INFO; one line of ours says what changed (see migrate()).
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -22,14 +33,50 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _create_tables(engine: Engine) -> None:
-    """API and workers starting together on an empty PostgreSQL database would each see no tables and race to
-    create them (the losers die on a duplicate pg_type row); an advisory lock held for the transaction makes them
-    take turns, so the later ones find the tables and leave them be."""
-    with engine.begin() as connection:
+@contextmanager
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """SQLite has no advisory locks: processes migrating one database file take turns on a lock file beside it."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _alembic(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def migrate(engine: Engine) -> str:
+    """Bring the schema to the newest revision and return it. API and workers starting together would each find
+    the schema behind and race to change it (on PostgreSQL the losers die on a duplicate pg_type row); an advisory
+    lock (PostgreSQL) or a lock file (SQLite) makes them take turns, so the later ones find it current. A database
+    whose tables predate migrations is stamped with the baseline first, then upgraded like any other."""
+    with _sqlite_file_lock(engine), engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
-        Base.metadata.create_all(connection)
+        config = _alembic(connection)
+        tables = set(inspect(connection).get_table_names())
+        if "videos" in tables and "alembic_version" not in tables:
+            command.stamp(config, BASELINE)
+        before = _revision(connection)
+        command.upgrade(config, "head")
+        after = _revision(connection)
+    if after != before:
+        log.info("database schema migrated from revision %s to %s", before or "(empty)", after)
+    return after
+
+
+def _revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 class Database:
@@ -37,7 +84,7 @@ class Database:
         self.engine: Engine = create_engine(url, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _tune_sqlite)
-        _create_tables(self.engine)
+        self.revision = migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

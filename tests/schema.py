@@ -1,0 +1,18 @@
+"""Comparing a database's tables with the models, for the migration tests on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from avatarstudio.store.db import MIGRATIONS
+from avatarstudio.store.models import Base
+
+HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
+def schema_differences(engine: Engine) -> list:
+    """What the models have that the database lacks, or the other way round (nothing, when they agree)."""
+    with engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
