@@ -12,7 +12,7 @@ from PIL import Image
 from avatarstudio import spec, translate
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.assets import DbLookup, save_asset
+from avatarstudio.uploads import DbLookup, save_asset
 from avatarstudio.wire import v1, v2, v3
 from avatarstudio.wire.common import parse
 

@@ -106,7 +106,7 @@ def render(args: argparse.Namespace) -> int:
     from avatarstudio.jobs.render_job import resolver
     from avatarstudio.render import pipeline
     from avatarstudio.runtime import open_runtime
-    from avatarstudio.store.assets import DbLookup
+    from avatarstudio.uploads import DbLookup
     from avatarstudio.wire import v1, v2, v3
     from avatarstudio.wire.common import parse
 

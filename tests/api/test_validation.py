@@ -141,7 +141,7 @@ def test_elevenlabs_settings_reach_the_spec(service) -> None:
     from avatarstudio import translate
     from avatarstudio.config import load_settings
     from avatarstudio.runtime import open_runtime
-    from avatarstudio.store.assets import DbLookup
+    from avatarstudio.uploads import DbLookup
     from avatarstudio.wire import v2
     from avatarstudio.wire.common import parse
 

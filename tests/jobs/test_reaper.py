@@ -7,9 +7,10 @@ import time
 
 from sqlalchemy import select
 
-from avatarstudio.jobs import reaper, states
+from avatarstudio.jobs import reaper
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.models import Video, WebhookEvent, new_id
+from avatarstudio.store.videos import Videos
 
 LONG_AGO = 3600.0
 
@@ -36,13 +37,13 @@ def status(runtime: Runtime, video_id: str) -> Video:
 
 def test_a_silent_worker_s_video_is_retried_then_failed_and_announced(runtime: Runtime) -> None:
     video_id = add_video(runtime, callback_url="http://127.0.0.1:9/hook")
-    states.start(runtime.db, video_id)
+    Videos(runtime.db).start(video_id)
     age(runtime, video_id, heartbeat_at=LONG_AGO)
     assert reaper.sweep(runtime) == [video_id]
     assert status(runtime, video_id).status == "waiting"
     assert video_id in runtime.queue.queued_renders()
 
-    states.start(runtime.db, video_id)
+    Videos(runtime.db).start(video_id)
     age(runtime, video_id, heartbeat_at=LONG_AGO)
     runtime.work_dir(video_id).mkdir(parents=True)
     assert reaper.sweep(runtime) == [video_id]
@@ -57,7 +58,7 @@ def test_a_silent_worker_s_video_is_retried_then_failed_and_announced(runtime: R
 
 def test_a_beating_worker_and_a_fresh_waiting_video_are_left_alone(runtime: Runtime) -> None:
     rendering = add_video(runtime)
-    states.start(runtime.db, rendering)
+    Videos(runtime.db).start(rendering)
     just_created = add_video(runtime)
     assert reaper.sweep(runtime) == []
     assert (status(runtime, rendering).status, status(runtime, just_created).status) == ("processing", "waiting")

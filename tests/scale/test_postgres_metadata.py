@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import pytest
 from sqlalchemy import create_engine, text
 
-from avatarstudio.jobs import states
 from avatarstudio.store.db import Database
 from avatarstudio.store.models import Base, Video, new_id
+from avatarstudio.store.videos import Videos
 from live_service import start_service, stop_service
 from media import download, probe
 from races import RACERS, race
@@ -66,10 +66,10 @@ def test_guarded_transitions_have_one_winner_on_postgres(postgres_server: Postgr
     video_id = new_id()
     with db.session() as session:
         session.add(Video(id=video_id, key_id="k", api="v2-generate", spec={}, notes=[], files={}))
-    assert race(*[lambda: states.start(db, video_id)] * RACERS).count(True) == 1
+    assert race(*[lambda: Videos(db).start(video_id)] * RACERS).count(True) == 1
     # A worker finishing late against the reaper giving up on it: one outcome, never both.
-    finishing = [lambda: states.complete(db, video_id, 1.0, {"video": "v.mp4"}, []),
-                 lambda: states.fail(db, video_id, "worker_lost", "gone", from_status=("processing",))]
+    finishing = [lambda: Videos(db).complete(video_id, 1.0, {"video": "v.mp4"}, []),
+                 lambda: Videos(db).fail(video_id, "worker_lost", "gone", from_status=("processing",))]
     outcomes = race(*finishing * (RACERS // 2))
     assert outcomes.count(True) == 1
     with db.session() as session:
@@ -77,8 +77,8 @@ def test_guarded_transitions_have_one_winner_on_postgres(postgres_server: Postgr
         winner = "completed" if outcomes.index(True) % 2 == 0 else "failed"
         assert (video.status, video.attempts) == (winner, 1)
         heartbeat = video.heartbeat_at
-    assert not states.requeue(db, video_id) and not states.start(db, video_id)
-    states.beat(db, video_id, 50)
+    assert not Videos(db).requeue(video_id) and not Videos(db).start(video_id)
+    Videos(db).beat(video_id, 50)
     with db.session() as session:
         assert session.get(Video, video_id).heartbeat_at == heartbeat
     db.engine.dispose()

@@ -13,6 +13,7 @@ from avatarstudio.api import envelopes, openapi
 from avatarstudio.api.routes import account, assets, catalog, files, videos, web, webhooks
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
+from avatarstudio.store.repository import NotFound
 
 DESCRIPTION = """A self-hosted, HeyGen-compatible avatar video API. Point a HeyGen client at this server's base
 URL and keep its code: the same endpoints, JSON envelopes, status values, errors and webhooks.
@@ -46,6 +47,10 @@ def create_app(runtime: Runtime) -> FastAPI:
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, error: ServiceError) -> JSONResponse:
         return envelopes.error_response(request, error)
+
+    @app.exception_handler(NotFound)
+    async def record_not_found(request: Request, missing: NotFound) -> JSONResponse:
+        return envelopes.error_response(request, envelopes.not_found(missing))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

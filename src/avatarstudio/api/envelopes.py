@@ -1,4 +1,4 @@
-"""The three response envelopes, and the one place a ServiceError becomes an error response.
+"""The three response envelopes, and the one place a ServiceError (or a record not found) becomes an error response.
 
 The family is the route's: /v1/... answers in v1's envelope, /v2/... in v2's, /v3/... in v3's (errors too).
 """
@@ -11,8 +11,18 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from avatarstudio.errors import ServiceError
+from avatarstudio.store.repository import NotFound
 
 DOC_URL = "/docs"
+
+NOT_FOUND = {
+    "video": ("video_not_found", "Video", "video_id"),
+    "asset": ("asset_not_found", "Asset", "asset_id"),
+    "folder": ("not_found", "Folder", "folder_id"),
+    "batch": ("not_found", "Batch", "batch_id"),
+    "webhook_endpoint": ("not_found", "Webhook endpoint", "endpoint_id"),
+}
+"""A missing record of each kind (store.NotFound) as HeyGen reports it: code, the record's name, the parameter."""
 
 
 def family(path: str) -> str:
@@ -45,6 +55,11 @@ def error_body(path: str, error: ServiceError) -> dict:
     if name == "v2":
         return {"data": None, "error": {"code": error.code, "message": error.message}}
     return {"error": {"code": error.code, "message": error.message, "param": error.param, "doc_url": DOC_URL}}
+
+
+def not_found(missing: NotFound) -> ServiceError:
+    code, name, param = NOT_FOUND[missing.kind]
+    return ServiceError(code, f"{name} {missing.record_id} not found", param=param)
 
 
 def error_response(request: Request, error: ServiceError) -> JSONResponse:

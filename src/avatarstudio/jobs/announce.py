@@ -4,10 +4,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, update
-
 from avatarstudio.jobs import webhooks
-from avatarstudio.store.models import Batch, Video
+from avatarstudio.store.batches import Batches
+from avatarstudio.store.videos import Videos
 
 if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
@@ -21,13 +20,12 @@ def share_page(runtime: Runtime, video_id: str) -> str:
 
 def video_finished(runtime: Runtime, video_id: str, deliver: Deliver) -> None:
     """Send the events of a video that just reached completed or failed."""
-    with runtime.db.session() as session:
-        video = session.get(Video, video_id)
-        if video is None:
-            return
-        base = {"video_id": video.id, "callback_id": video.callback_id, "folder_id": video.folder_id}
-        status, files, callback_url, batch_id = video.status, dict(video.files), video.callback_url, video.batch_id
-        message = video.error_message
+    video = Videos(runtime.db).get(video_id)
+    if video is None:
+        return
+    base = {"video_id": video.id, "callback_id": video.callback_id, "folder_id": video.folder_id}
+    status, files, callback_url, batch_id = video.status, dict(video.files), video.callback_url, video.batch_id
+    message = video.error_message
     ids: list[str] = []
     if status == "completed":
         data = {**base, "url": runtime.url_for(files.get("video")), "gif_download_url": runtime.url_for(files.get("gif")),
@@ -48,16 +46,8 @@ def video_finished(runtime: Runtime, video_id: str, deliver: Deliver) -> None:
 
 
 def _batch_finished(runtime: Runtime, batch_id: str) -> list[str]:
-    with runtime.db.session() as session:
-        open_items = session.scalar(select(func.count()).select_from(Video).where(
-            Video.batch_id == batch_id, Video.status.in_(("waiting", "processing"))))
-        if open_items:
-            return []
-        # Only the first process to flip the flag announces the batch.
-        claimed = session.execute(update(Batch).where(Batch.id == batch_id, Batch.finished_notified.is_(False))
-                                  .values(finished_notified=True)).rowcount
-        batch = session.get(Batch, batch_id)
-        callback_url = batch.callback_url
-    if not claimed:
+    """Only the process that claims the batch's end announces it."""
+    batch = Batches(runtime.db).claim_finished(batch_id)
+    if batch is None:
         return []
-    return webhooks.emit(runtime.db, "batch.finished", {"batch_id": batch_id}, batch_id, callback_url)
+    return webhooks.emit(runtime.db, "batch.finished", {"batch_id": batch_id}, batch_id, batch.callback_url)

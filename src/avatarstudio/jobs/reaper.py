@@ -9,10 +9,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from avatarstudio.jobs import announce, states
-from avatarstudio.store.models import Video
+from avatarstudio.jobs import announce
+from avatarstudio.store.videos import Videos
 
 if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
@@ -24,14 +22,13 @@ def sweep(runtime: Runtime) -> list[str]:
     """One pass; returns the ids it acted on."""
     settings = runtime.settings
     cutoff = time.time() - settings.stale_after_seconds
-    with runtime.db.session() as session:
-        stale = [(video.id, video.attempts) for video in session.scalars(
-            select(Video).where(Video.status == "processing", Video.heartbeat_at < cutoff))]
+    videos = Videos(runtime.db)
+    stale = videos.silent_since(cutoff)
     for video_id, attempts in stale:
-        if attempts < settings.render_attempts and states.requeue(runtime.db, video_id):
+        if attempts < settings.render_attempts and videos.requeue(video_id):
             log.warning("video %s lost its worker; retrying (attempt %d)", video_id, attempts + 1)
             runtime.queue.render(video_id)
-        elif states.fail(runtime.db, video_id, "worker_lost",
+        elif videos.fail(video_id, "worker_lost",
                          f"The worker rendering this video stopped responding {attempts} time(s); giving up",
                          from_status=("processing",)):
             # The lost worker's scratch files, when it shared this data dir; nobody else will remove them.
@@ -41,8 +38,7 @@ def sweep(runtime: Runtime) -> list[str]:
 
 
 def _requeue_lost(runtime: Runtime, cutoff: float) -> list[str]:
-    with runtime.db.session() as session:
-        waiting = set(session.scalars(select(Video.id).where(Video.status == "waiting", Video.created_at < cutoff)))
+    waiting = Videos(runtime.db).waiting_since(cutoff)
     if not waiting:
         return []
     lost = waiting - runtime.queue.queued_renders()

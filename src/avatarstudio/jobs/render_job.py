@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from avatarstudio import spec
 from avatarstudio.errors import RenderError
 from avatarstudio.fetch import fetch
-from avatarstudio.jobs import announce, states
+from avatarstudio.jobs import announce
 from avatarstudio.render import pipeline
-from avatarstudio.store.models import Asset, Video
+from avatarstudio.store.assets import Assets
+from avatarstudio.store.videos import Videos
 
 if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
@@ -31,7 +32,7 @@ class _Heartbeat(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.wait(self.runtime.settings.heartbeat_seconds):
-            states.beat(self.runtime.db, self.video_id, self.progress)
+            Videos(self.runtime.db).beat(self.video_id, self.progress)
 
 
 def resolver(runtime: Runtime, workdir: Path) -> pipeline.MediaResolver:
@@ -39,9 +40,8 @@ def resolver(runtime: Runtime, workdir: Path) -> pipeline.MediaResolver:
 
     def resolve(ref: spec.MediaRef, kind: str) -> Path:
         if ref.kind == "asset":
-            with runtime.db.session() as session:
-                asset = session.get(Asset, ref.value)
-                key = asset.blob_key if asset is not None else None
+            asset = Assets(runtime.db).get(ref.value)
+            key = asset.blob_key if asset is not None else None
             if key is None or not runtime.blobs.exists(key):
                 raise RenderError("download_failed", f"Asset {ref.value} no longer exists")
             return runtime.blobs.local_path(key)
@@ -66,29 +66,29 @@ def store_outputs(runtime: Runtime, video_id: str, rendered: pipeline.Rendered) 
 
 
 def run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
-    if not states.start(runtime.db, video_id):
+    videos = Videos(runtime.db)
+    if not videos.start(video_id):
         return
     workdir = runtime.work_dir(video_id)
     shutil.rmtree(workdir, ignore_errors=True)  # what an earlier attempt's lost worker left behind
     heartbeat = _Heartbeat(runtime, video_id)
     heartbeat.start()
     try:
-        with runtime.db.session() as session:
-            video_spec = spec.from_dict(session.get(Video, video_id).spec)
+        video_spec = spec.from_dict(videos.require(video_id).spec)
         rendered = pipeline.render(video_spec, workdir, resolver(runtime, workdir),
                                    progress=lambda done: setattr(heartbeat, "progress", int(done * 100)),
                                    max_seconds=runtime.settings.max_video_seconds)
         keys = store_outputs(runtime, video_id, rendered)
         heartbeat.stopped.set()
-        states.complete(runtime.db, video_id, rendered.duration, keys, rendered.notes)
+        videos.complete(video_id, rendered.duration, keys, rendered.notes)
     except RenderError as error:
         heartbeat.stopped.set()
         message = error.message if not error.detail else f"{error.message}: {error.detail}"
-        states.fail(runtime.db, video_id, error.code, message)
+        videos.fail(video_id, error.code, message)
     except Exception as error:  # noqa: BLE001 - any crash must still end the job as failed, with its reason
         heartbeat.stopped.set()
         log.exception("render of %s crashed", video_id)
-        states.fail(runtime.db, video_id, "render_failed", f"{type(error).__name__}: {error}")
+        videos.fail(video_id, "render_failed", f"{type(error).__name__}: {error}")
     finally:
         heartbeat.stopped.set()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -2,13 +2,12 @@
 the record is committed before the task is enqueued, and the reaper covers a crash in between."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from avatarstudio import spec
 from avatarstudio.errors import ServiceError
-from avatarstudio.jobs.states import ACTIVE
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.models import Folder, Video, new_id
+from avatarstudio.store.folders import Folders
+from avatarstudio.store.models import Video, new_id
+from avatarstudio.store.videos import Videos
 from avatarstudio.translate import Translated
 
 RETRY_AFTER_SECONDS = 10
@@ -16,9 +15,7 @@ RETRY_AFTER_SECONDS = 10
 
 def check_capacity(runtime: Runtime, key_id: str, wanted: int = 1) -> None:
     cap = runtime.settings.concurrency_per_key
-    with runtime.db.session() as session:
-        active = session.scalar(select(func.count()).select_from(Video).where(
-            Video.key_id == key_id, Video.status.in_(ACTIVE), Video.batch_id.is_(None)))
+    active = Videos(runtime.db).count_active(key_id)
     if active + wanted > cap:
         raise ServiceError("rate_limit_exceeded",
                            f"Too many videos in progress for this API key ({active} of {cap}); retry later",
@@ -26,11 +23,7 @@ def check_capacity(runtime: Runtime, key_id: str, wanted: int = 1) -> None:
 
 
 def check_folder(runtime: Runtime, folder_id: str | None, param: str = "folder_id") -> None:
-    if folder_id is None:
-        return
-    with runtime.db.session() as session:
-        folder = session.get(Folder, folder_id)
-    if folder is None or folder.trashed:
+    if folder_id is not None and not Folders(runtime.db).usable(folder_id):
         raise ServiceError("not_found", f"Folder {folder_id} not found", param=param)
 
 
@@ -39,9 +32,7 @@ def record(runtime: Runtime, key_id: str, api: str, job: Translated, batch_id: s
     video = Video(id=new_id(), key_id=key_id, api=api, spec=spec.to_dict(job.spec), title=job.title,
                   callback_id=job.callback_id, callback_url=job.callback_url, folder_id=job.folder_id,
                   output_format=job.output_format, batch_id=batch_id, item_index=item_index, notes=[], files={})
-    with runtime.db.session() as session:
-        session.add(video)
-    return video
+    return Videos(runtime.db).add(video)
 
 
 def submit(runtime: Runtime, key_id: str, api: str, job: Translated) -> Video:

@@ -1,92 +1,42 @@
-"""Uploaded files: checked by content, stored as blobs, recorded as assets."""
+"""Records of uploaded files (the bytes are in the blob store under each record's blob_key)."""
 from __future__ import annotations
 
-import mimetypes
+from sqlalchemy import select
 
-from avatarstudio.errors import ServiceError
-from avatarstudio.runtime import Runtime
-from avatarstudio.store.models import Asset, new_id
-from avatarstudio.store.sniff import sniff
-
-MAX_BYTES = {"image": 50 * 1024 * 1024, "audio": 50 * 1024 * 1024, "video": 100 * 1024 * 1024}
+from avatarstudio.store.models import Asset
+from avatarstudio.store.paging import Page, page_of_query
+from avatarstudio.store.repository import NotFound, Repository
 
 
-def save_asset(runtime: Runtime, key_id: str, data: bytes, name: str = "", talking_photo: bool = False,
-               folder_id: str | None = None, max_bytes: int | None = None) -> Asset:
-    if not data:
-        raise ServiceError("invalid_parameter", "file is invalid: the upload is empty", param="file")
-    found = sniff(data)
-    if found is None:
-        raise ServiceError("unsupported_media_type", "file is invalid: not a supported image, audio or video "
-                           "file (JPEG, PNG, WebP, MP3, WAV, M4A, OGG, MP4, WebM)", param="file")
-    file_type, mime = found
-    limit = min(MAX_BYTES[file_type], max_bytes or MAX_BYTES[file_type])
-    if len(data) > limit:
-        raise ServiceError("payload_too_large", f"file is invalid: {file_type} files are limited to "
-                           f"{limit // (1024 * 1024)} MB", param="file")
-    if talking_photo:
-        _require_one_face(data, file_type)
-    asset_id = new_id()
-    extension = mimetypes.guess_extension(mime) or ""
-    blob_key = f"assets/{asset_id}/file{extension}"
-    runtime.blobs.put_bytes(blob_key, data)
-    with runtime.db.session() as session:
-        asset = Asset(id=asset_id, key_id=key_id, name=name or f"{asset_id}{extension}", file_type=file_type,
-                      mime_type=mime, size_bytes=len(data), blob_key=blob_key, folder_id=folder_id,
-                      is_talking_photo=talking_photo)
-        session.add(asset)
-    return asset
+class Assets(Repository[Asset]):
+    kind = "asset"
+    model = Asset
 
+    def add(self, asset: Asset) -> Asset:
+        """Stores a new asset record; its blob must already be stored, so a visible asset always has its bytes."""
+        with self.db.session() as session:
+            session.add(asset)
+        return asset
 
-def delete_asset(runtime: Runtime, asset_id: str) -> None:
-    with runtime.db.session() as session:
-        asset = session.get(Asset, asset_id)
-        if asset is None:
-            raise ServiceError("asset_not_found", f"Asset {asset_id} not found", param="asset_id")
-        session.delete(asset)
-    runtime.blobs.delete_prefix(f"assets/{asset_id}/")
-
-
-def _require_one_face(data: bytes, file_type: str) -> None:
-    """A talking photo is an image showing exactly one face; the error says which rule it broke."""
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    from avatarstudio.render.face import FaceError, analyse
-
-    if file_type != "image":
-        raise ServiceError("invalid_parameter", "file is invalid: a talking photo must be a JPEG or PNG image",
-                           param="file")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            pixels = np.asarray(image.convert("RGB"))
-        analyse(pixels)
-    except (OSError, ValueError) as error:
-        raise ServiceError("invalid_parameter", f"file is invalid: the image cannot be decoded ({error})",
-                           param="file") from None
-    except FaceError as error:
-        raise ServiceError("invalid_parameter", f"file is invalid: {error.message}", param="file") from None
-
-
-class DbLookup:
-    """translate.Lookup over the metadata store."""
-
-    def __init__(self, runtime: Runtime, key_id: str):
-        self.runtime, self.key_id = runtime, key_id
-
-    def asset_type(self, asset_id: str) -> str | None:
-        with self.runtime.db.session() as session:
+    def delete(self, asset_id: str) -> Asset:
+        """Removes the record and returns it (its blob is the caller's to remove); NotFound when there is none."""
+        with self.db.session() as session:
             asset = session.get(Asset, asset_id)
-            return asset.file_type if asset is not None else None
+            if asset is None:
+                raise NotFound(self.kind, asset_id)
+            session.delete(asset)
+        return asset
 
-    def save_inline_image(self, data_base64: str, media_type: str) -> str:
-        import base64
-        import binascii
+    def page(self, token: str | None, limit: int, folder_id: str | None = None) -> Page[Asset]:
+        """Newest first, optionally one folder's."""
+        query = select(Asset).order_by(Asset.created_at.desc())
+        if folder_id:
+            query = query.where(Asset.folder_id == folder_id)
+        with self.db.session() as session:
+            return page_of_query(session, query, token, limit)
 
-        try:
-            data = base64.b64decode(data_base64, validate=True)
-        except (binascii.Error, ValueError):
-            raise ServiceError("invalid_parameter", "image.data is invalid: not base64", param="image.data") from None
-        return save_asset(self.runtime, self.key_id, data, name="inline-image").id
+    def talking_photos(self) -> list[Asset]:
+        """Every asset uploaded as a talking photo, newest first."""
+        with self.db.session() as session:
+            return list(session.scalars(select(Asset).where(Asset.is_talking_photo.is_(True))
+                                        .order_by(Asset.created_at.desc())))

@@ -5,14 +5,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.inputs import json_body, offset, runtime_of
+from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
+from avatarstudio.store.folders import Folders
 from avatarstudio.store.models import Folder
 from avatarstudio.wire.common import Wire, parse
 
@@ -71,62 +70,38 @@ def _item(folder: Folder) -> dict:
             "created_ts": int(folder.created_at), "trashed": folder.trashed}
 
 
-def _find(session: Session, folder_id: str, param: str = "folder_id") -> Folder:
-    folder = session.get(Folder, folder_id)
-    if folder is None:
-        raise ServiceError("not_found", f"Folder {folder_id} not found", param=param)
-    return folder
-
-
-def _update(runtime: Runtime, folder_id: str, **changes: object) -> Folder:
-    with runtime.db.session() as session:
-        folder = _find(session, folder_id)
-        for name, value in changes.items():
-            setattr(folder, name, value)
-    return folder
-
-
 @router.get("/v1/folders", summary="List folders (v1); is_trash=true lists the trashed ones instead")
 def list_folders(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
                  token: str | None = None, parent_id: str | None = None, name_filter: str | None = None,
                  is_trash: bool = False) -> dict:
     """Oldest first; the token is the offset of the next page."""
-    start = offset(token)
-    query = select(Folder).where(Folder.trashed.is_(is_trash)).order_by(Folder.created_at, Folder.id)
-    if parent_id:
-        query = query.where(Folder.parent_id == parent_id)
-    if name_filter:
-        query = query.where(Folder.name.contains(name_filter))
-    with runtime_of(request).db.session() as session:
-        rows = list(session.scalars(query.offset(start).limit(limit + 1)))
-    return envelopes.v1({"folders": [_item(folder) for folder in rows[:limit]],
-                         "token": str(start + limit) if len(rows) > limit else None})
+    page = Folders(runtime_of(request).db).page(token, limit, is_trash, parent_id, name_filter)
+    return envelopes.v1({"folders": [_item(folder) for folder in page.items], "token": page.next_token})
 
 
 @router.post("/v1/folders/create", summary="Create a folder (v1)")
 async def create_folder(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
     parsed = parse(CreateFolder, (await json_body(request))[1])
+    folders = Folders(runtime.db)
     folder = Folder(name=parsed.name, project_type=parsed.project_type, parent_id=parsed.parent_id or None)
-    with runtime.db.session() as session:
-        if folder.parent_id:
-            _find(session, folder.parent_id, "parent_id")
-        session.add(folder)
-    return envelopes.v1(_item(folder))
+    if folder.parent_id and folders.get(folder.parent_id) is None:
+        raise ServiceError("not_found", f"Folder {folder.parent_id} not found", param="parent_id")
+    return envelopes.v1(_item(folders.add(folder)))
 
 
 @router.post("/v1/folders/{folder_id}/rename", summary="Rename a folder (v1)")
 @router.post("/v1/folders/{folder_id}", summary="Rename a folder (v1)")
 async def rename_folder(request: Request, key_id: Key, folder_id: str) -> dict:
     parsed = parse(RenameFolder, (await json_body(request))[1])
-    return envelopes.v1(_item(_update(runtime_of(request), folder_id, name=parsed.name)))
+    return envelopes.v1(_item(Folders(runtime_of(request).db).update(folder_id, name=parsed.name)))
 
 
 @router.post("/v1/folders/{folder_id}/trash", summary="Move a folder to the trash (v1)")
 def trash_folder(request: Request, key_id: Key, folder_id: str) -> dict:
-    return envelopes.v1(_item(_update(runtime_of(request), folder_id, trashed=True)))
+    return envelopes.v1(_item(Folders(runtime_of(request).db).update(folder_id, trashed=True)))
 
 
 @router.post("/v1/folders/{folder_id}/restore", summary="Restore a folder from the trash (v1)")
 def restore_folder(request: Request, key_id: Key, folder_id: str) -> dict:
-    return envelopes.v1(_item(_update(runtime_of(request), folder_id, trashed=False)))
+    return envelopes.v1(_item(Folders(runtime_of(request).db).update(folder_id, trashed=False)))

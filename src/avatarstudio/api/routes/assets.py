@@ -5,27 +5,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.inputs import offset, runtime_of
+from avatarstudio.api.inputs import runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.assets import delete_asset, save_asset
+from avatarstudio.store.assets import Assets
 from avatarstudio.store.models import Asset
+from avatarstudio.uploads import delete_asset, save_asset
 
 router = APIRouter()
 Key = Annotated[str, Depends(require_key)]
 V3_MAX_BYTES = 32 * 1024 * 1024
-
-
-def _asset(runtime: Runtime, asset_id: str) -> Asset:
-    with runtime.db.session() as session:
-        asset = session.get(Asset, asset_id)
-    if asset is None:
-        raise ServiceError("asset_not_found", f"Asset {asset_id} not found", param="asset_id")
-    return asset
 
 
 def _v1_asset(runtime: Runtime, asset: Asset) -> dict:
@@ -51,11 +43,8 @@ async def upload_v1(request: Request, key_id: Key) -> dict:
 def list_v1(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
             token: str | None = None) -> dict:
     runtime = runtime_of(request)
-    start = offset(token)
-    with runtime.db.session() as session:
-        rows = list(session.scalars(select(Asset).order_by(Asset.created_at.desc()).offset(start).limit(limit + 1)))
-    return envelopes.v1({"assets": [_v1_asset(runtime, asset) for asset in rows[:limit]],
-                         "token": str(start + limit) if len(rows) > limit else None})
+    page = Assets(runtime.db).page(token, limit)
+    return envelopes.v1({"assets": [_v1_asset(runtime, asset) for asset in page.items], "token": page.next_token})
 
 
 @router.post("/v1/asset/{asset_id}/delete", summary="Delete an asset (v1)")
@@ -75,11 +64,9 @@ async def talking_photo(request: Request, key_id: Key) -> dict:
 @router.get("/v1/talking_photo.list", summary="List talking photos (v1)")
 def talking_photo_list(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
-    with runtime.db.session() as session:
-        rows = list(session.scalars(select(Asset).where(Asset.is_talking_photo.is_(True))
-                                    .order_by(Asset.created_at.desc())))
+    photos = Assets(runtime.db).talking_photos()
     return envelopes.v1([{"id": asset.id, "circle_image": runtime.url_for(asset.blob_key),
-                          "image_url": runtime.url_for(asset.blob_key)} for asset in rows])
+                          "image_url": runtime.url_for(asset.blob_key)} for asset in photos])
 
 
 @router.post("/v3/assets", summary="Upload a file (multipart field `file`, at most 32 MB)")
@@ -97,21 +84,14 @@ async def upload_v3(request: Request, key_id: Key, file: UploadFile) -> dict:
 def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20, token: str | None = None,
             folder_id: str | None = None) -> dict:
     runtime = runtime_of(request)
-    start = offset(token)
-    query = select(Asset).order_by(Asset.created_at.desc())
-    if folder_id:
-        query = query.where(Asset.folder_id == folder_id)
-    with runtime.db.session() as session:
-        rows = list(session.scalars(query.offset(start).limit(limit + 1)))
-    more = len(rows) > limit
-    return envelopes.v3_page([_v3_asset(runtime, asset) for asset in rows[:limit]], more,
-                             str(start + limit) if more else None)
+    page = Assets(runtime.db).page(token, limit, folder_id)
+    return envelopes.v3_page([_v3_asset(runtime, asset) for asset in page.items], page.has_more, page.next_token)
 
 
 @router.get("/v3/assets/{asset_id}", summary="One asset (v3)")
 def get_v3(request: Request, key_id: Key, asset_id: str) -> dict:
     runtime = runtime_of(request)
-    return envelopes.v3(_v3_asset(runtime, _asset(runtime, asset_id)))
+    return envelopes.v3(_v3_asset(runtime, Assets(runtime.db).require(asset_id)))
 
 
 @router.delete("/v3/assets/{asset_id}", summary="Delete an asset (v3)")

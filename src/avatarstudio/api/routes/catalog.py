@@ -22,11 +22,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from PIL import Image
 from pydantic import Field
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.inputs import json_body, offset, runtime_of
+from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.api.auth import require_key
 from avatarstudio.catalog import avatars, voices
@@ -35,8 +34,10 @@ from avatarstudio.fetch import fetch
 from avatarstudio.render import speech
 from avatarstudio.render.vocabulary import SpeechTrack
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.assets import delete_asset, save_asset
+from avatarstudio.store.assets import Assets
 from avatarstudio.store.models import Asset, new_id
+from avatarstudio.store.paging import page_of_list
+from avatarstudio.uploads import delete_asset, save_asset
 from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import Script, Wire, parse
 
@@ -79,9 +80,8 @@ NUMBERS_SENTENCE = "1, 2, 3, 4, 5."
 
 def _page(items: list, limit: int, token: str | None) -> dict:
     """A v3 list page; the token is the offset of the next page."""
-    start = offset(token)
-    more = start + limit < len(items)
-    return envelopes.v3_page(items[start:start + limit], more, str(start + limit) if more else None)
+    page = page_of_list(items, token, limit)
+    return envelopes.v3_page(page.items, page.has_more, page.next_token)
 
 
 def _wav(track: SpeechTrack) -> bytes:
@@ -171,24 +171,17 @@ def _talking_photo_look(runtime: Runtime, asset: Asset) -> Look:
                 runtime.url_for(asset.blob_key), ("talking_photo",), int(asset.created_at))
 
 
-def _talking_photos(runtime: Runtime) -> list[Asset]:
-    with runtime.db.session() as session:
-        return list(session.scalars(select(Asset).where(Asset.is_talking_photo.is_(True))
-                                    .order_by(Asset.created_at.desc())))
-
-
 def _looks(runtime: Runtime) -> list[Look]:
     """Built-in looks first (catalogue order), then talking photos, newest first."""
     return ([_builtin_look(runtime, avatar) for avatar in avatars.list_avatars()]
-            + [_talking_photo_look(runtime, asset) for asset in _talking_photos(runtime)])
+            + [_talking_photo_look(runtime, asset) for asset in Assets(runtime.db).talking_photos()])
 
 
 def _look(runtime: Runtime, look_id: str, param: str) -> Look:
     avatar = avatars.get_avatar(look_id)
     if avatar is not None:
         return _builtin_look(runtime, avatar)
-    with runtime.db.session() as session:
-        asset = session.get(Asset, look_id)
+    asset = Assets(runtime.db).get(look_id)
     if asset is None or not asset.is_talking_photo:
         raise ServiceError("avatar_not_found", f"Avatar {look_id} not found", param=param)
     return _talking_photo_look(runtime, asset)
@@ -352,8 +345,7 @@ def look_v3(request: Request, key_id: Key, look_id: str) -> dict:
 def _photo_bytes(runtime: Runtime, image: object) -> bytes:
     """The bytes of a v3 image input: an uploaded asset, inline base64, or a URL fetched under the safety rules."""
     if isinstance(image, wire_v3.ImageByAsset):
-        with runtime.db.session() as session:
-            asset = session.get(Asset, image.asset_id)
+        asset = Assets(runtime.db).get(image.asset_id)
         if asset is None:
             raise ServiceError("asset_not_found", f"Asset {image.asset_id} not found", param="file.asset_id")
         return runtime.blobs.local_path(asset.blob_key).read_bytes()

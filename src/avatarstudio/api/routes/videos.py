@@ -5,19 +5,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import select
 
 from avatarstudio import translate
 from avatarstudio.api import envelopes, views
 from avatarstudio.api.openapi import body
-from avatarstudio.api.inputs import json_body, offset, runtime_of
+from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.api.idempotency import idempotent
-from avatarstudio.errors import ServiceError
 from avatarstudio.jobs import submit
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.assets import DbLookup
+from avatarstudio.store.batches import Batches
 from avatarstudio.store.models import Batch, Video, new_id
+from avatarstudio.store.paging import page_of_list
+from avatarstudio.store.videos import Videos
+from avatarstudio.uploads import DbLookup
 from avatarstudio.wire import v1 as wire_v1
 from avatarstudio.wire import v2 as wire_v2
 from avatarstudio.wire import v3 as wire_v3
@@ -25,14 +26,6 @@ from avatarstudio.wire.common import parse
 
 router = APIRouter()
 Key = Annotated[str, Depends(require_key)]
-
-
-def _video(runtime: Runtime, video_id: str | None) -> Video:
-    with runtime.db.session() as session:
-        video = session.get(Video, video_id) if video_id else None
-    if video is None:
-        raise ServiceError("video_not_found", f"Video {video_id} not found", param="video_id")
-    return video
 
 
 # --- create --------------------------------------------------------------------------------------------
@@ -97,10 +90,8 @@ async def create_batch(request: Request, key_id: Key,
         jobs = [translate.v3_video(item, lookup) for item in parsed.videos]
         for index, job in enumerate(jobs):
             submit.check_folder(runtime, job.folder_id, f"videos.{index}.folder_id")
-        batch = Batch(id=new_id(), key_id=key_id, title=parsed.title, callback_url=parsed.callback_url,
-                      total_items=len(jobs))
-        with runtime.db.session() as session:
-            session.add(batch)
+        batch = Batches(runtime.db).add(Batch(id=new_id(), key_id=key_id, title=parsed.title,
+                                              callback_url=parsed.callback_url, total_items=len(jobs)))
         videos = [submit.record(runtime, key_id, "v3-videos", job, batch.id, index) for index, job in enumerate(jobs)]
         for video in videos:
             runtime.queue.render(video.id)
@@ -115,13 +106,13 @@ async def create_batch(request: Request, key_id: Key,
 @router.get("/v1/video_status.get", summary="Video status (v1 shape)")
 def status_v1(request: Request, key_id: Key, video_id: str | None = None) -> dict:
     runtime = runtime_of(request)
-    return envelopes.v1(views.v1_status(runtime, _video(runtime, video_id)))
+    return envelopes.v1(views.v1_status(runtime, Videos(runtime.db).require(video_id)))
 
 
 @router.get("/v2/videos/{video_id}", summary="Video status (v2 shape)")
 def status_v2(request: Request, key_id: Key, video_id: str) -> dict:
     runtime = runtime_of(request)
-    return envelopes.v2(views.v3_video(runtime, _video(runtime, video_id)))
+    return envelopes.v2(views.v3_video(runtime, Videos(runtime.db).require(video_id)))
 
 
 @router.get("/v3/videos/statuses", summary="Statuses of up to 100 videos by video_ids and/or batch_ids")
@@ -129,14 +120,13 @@ def statuses(request: Request, key_id: Key, video_ids: str = "", batch_ids: str 
     runtime = runtime_of(request)
     wanted = [item for item in video_ids.split(",") if item][:100]
     batches = [item for item in batch_ids.split(",") if item]
-    with runtime.db.session() as session:
-        found = {video.id: video for video in session.scalars(select(Video).where(Video.id.in_(wanted)))}
-        items = [views.status_item(found[video_id]) if video_id in found else
-                 {"video_id": video_id, "status": "not_found", "error": None, "batch_id": None, "item_index": None}
-                 for video_id in wanted]
-        for batch_id in batches:
-            items += [views.status_item(video) for video in session.scalars(
-                select(Video).where(Video.batch_id == batch_id).order_by(Video.item_index))]
+    videos = Videos(runtime.db)
+    found = videos.by_ids(wanted)
+    items = [views.status_item(found[video_id]) if video_id in found else
+             {"video_id": video_id, "status": "not_found", "error": None, "batch_id": None, "item_index": None}
+             for video_id in wanted]
+    for batch_id in batches:
+        items += [views.status_item(video) for video in videos.in_batch(batch_id)]
     return envelopes.v3_page(items)
 
 
@@ -144,18 +134,14 @@ def statuses(request: Request, key_id: Key, video_ids: str = "", batch_ids: str 
 def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[int, Query(ge=1, le=100)] = 100,
                  token: str | None = None) -> dict:
     runtime = runtime_of(request)
-    start = offset(token)
-    with runtime.db.session() as session:
-        batch = session.get(Batch, batch_id)
-        if batch is None:
-            raise ServiceError("not_found", f"Batch {batch_id} not found", param="batch_id")
-        videos = list(session.scalars(select(Video).where(Video.batch_id == batch_id).order_by(Video.item_index)))
+    batch = Batches(runtime.db).require(batch_id)
+    videos = Videos(runtime.db).in_batch(batch_id)
     item_status = {"waiting": "queued"}
     counts: dict[str, int] = {}
     for video in videos:
         name = item_status.get(video.status, video.status)
         counts[name] = counts.get(name, 0) + 1
-    page = videos[start:start + limit]
+    page = page_of_list(videos, token, limit)
     open_items = counts.get("queued", 0) + counts.get("processing", 0)
     aggregate = "processing" if open_items else ("failed" if counts.get("failed") == len(videos) else "completed")
     return envelopes.v3({
@@ -163,52 +149,36 @@ def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[
         "total_items": batch.total_items, "counts_by_status": counts,
         "items": [{"item_index": video.item_index, "video_id": video.id,
                    "status": item_status.get(video.status, video.status),
-                   "error": views.status_item(video)["error"]} for video in page],
-        "has_more": start + limit < len(videos), "next_token": str(start + limit) if start + limit < len(videos) else None,
+                   "error": views.status_item(video)["error"]} for video in page.items],
+        "has_more": page.has_more, "next_token": page.next_token,
     })
 
 
 @router.get("/v3/videos/{video_id}", summary="Video status (v3 shape)")
 def status_v3(request: Request, key_id: Key, video_id: str) -> dict:
     runtime = runtime_of(request)
-    return envelopes.v3(views.v3_video(runtime, _video(runtime, video_id)))
+    return envelopes.v3(views.v3_video(runtime, Videos(runtime.db).require(video_id)))
 
 
 # --- list and delete -----------------------------------------------------------------------------------
 
-def _page(runtime: Runtime, limit: int, token: str | None, folder_id: str | None = None,
-          title: str | None = None) -> tuple[list[Video], str | None]:
-    """Newest first; the token is the offset of the next page."""
-    start = offset(token)
-    query = select(Video).order_by(Video.created_at.desc(), Video.id)
-    if folder_id:
-        query = query.where(Video.folder_id == folder_id)
-    if title:
-        query = query.where(Video.title.contains(title))
-    with runtime.db.session() as session:
-        rows = list(session.scalars(query.offset(start).limit(limit + 1)))
-    return rows[:limit], (str(start + limit) if len(rows) > limit else None)
-
-
 @router.get("/v1/video.list", summary="List videos (v1)")
 def list_v1(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
             token: str | None = None) -> dict:
-    videos, next_token = _page(runtime_of(request), limit, token)
-    return envelopes.v1({"token": next_token, "videos": [views.v1_list_item(video) for video in videos]})
+    page = Videos(runtime_of(request).db).page(token, limit)
+    return envelopes.v1({"token": page.next_token, "videos": [views.v1_list_item(video) for video in page.items]})
 
 
 @router.get("/v3/videos", summary="List videos (v3, paged, filter by folder_id or title)")
 def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20, token: str | None = None,
             folder_id: str | None = None, title: str | None = None) -> dict:
     runtime = runtime_of(request)
-    videos, next_token = _page(runtime, limit, token, folder_id, title)
-    return envelopes.v3_page([views.v3_video(runtime, video) for video in videos], next_token is not None, next_token)
+    page = Videos(runtime.db).page(token, limit, folder_id, title)
+    return envelopes.v3_page([views.v3_video(runtime, video) for video in page.items], page.has_more, page.next_token)
 
 
 def _delete(runtime: Runtime, video_id: str | None) -> str:
-    video = _video(runtime, video_id)
-    with runtime.db.session() as session:
-        session.delete(session.get(Video, video.id))
+    video = Videos(runtime.db).delete(video_id)
     runtime.blobs.delete_prefix(f"videos/{video.id}/")
     return video.id
 

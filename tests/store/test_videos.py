@@ -1,62 +1,61 @@
-"""The job state machine on a temporary SQLite database: each transition happens from its one allowed state only,
-and when threads race on one video exactly one of them wins."""
+"""The videos' state machine (store/videos.py) on a temporary SQLite database: each transition happens from its
+allowed states only, and when threads race on one video exactly one of them wins."""
 from __future__ import annotations
 
-from avatarstudio.jobs import states
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.db import Database
 from avatarstudio.store.models import Video, new_id
+from avatarstudio.store.videos import Videos
 from races import RACERS, race
 
 
 def new_video(db: Database) -> str:
-    video_id = new_id()
-    with db.session() as session:
-        session.add(Video(id=video_id, key_id="k", api="v2-generate", spec={}, notes=[], files={}))
-    return video_id
+    return Videos(db).add(Video(id=new_id(), key_id="k", api="v2-generate", spec={}, notes=[], files={})).id
 
 
 def stored(db: Database, video_id: str) -> Video:
-    with db.session() as session:
-        return session.get(Video, video_id)
+    return Videos(db).require(video_id)
 
 
 def test_a_video_goes_waiting_processing_completed(runtime: Runtime) -> None:
     db = runtime.db
+    videos = Videos(db)
     video_id = new_video(db)
     assert stored(db, video_id).status == "waiting"
-    assert not states.complete(db, video_id, 1.0, {}, []), "a waiting video cannot complete"
-    assert states.start(db, video_id)
+    assert not videos.complete(video_id, 1.0, {}, []), "a waiting video cannot complete"
+    assert videos.start(video_id)
     video = stored(db, video_id)
     assert (video.status, video.attempts, video.progress) == ("processing", 1, 0)
     assert video.started_at is not None and video.heartbeat_at is not None
-    states.beat(db, video_id, 150)
+    videos.beat(video_id, 150)
     assert stored(db, video_id).progress == 99, "progress stays below 100 until the video is complete"
-    assert states.complete(db, video_id, 2.5, {"video": "videos/x/v.mp4"}, ["a note"])
+    assert videos.complete(video_id, 2.5, {"video": "videos/x/v.mp4"}, ["a note"])
     video = stored(db, video_id)
     assert (video.status, video.progress, video.duration, video.files, video.notes) == \
         ("completed", 100, 2.5, {"video": "videos/x/v.mp4"}, ["a note"])
-    assert not states.start(db, video_id) and not states.fail(db, video_id, "render_failed", "late")
-    assert not states.requeue(db, video_id)
+    assert not videos.start(video_id) and not videos.fail(video_id, "render_failed", "late")
+    assert not videos.requeue(video_id)
 
 
 def test_a_lost_render_is_requeued_then_started_again(runtime: Runtime) -> None:
     db = runtime.db
+    videos = Videos(db)
     video_id = new_video(db)
-    assert not states.requeue(db, video_id), "only a processing video can be requeued"
-    states.start(db, video_id)
-    states.beat(db, video_id, 40)
-    assert states.requeue(db, video_id)
+    assert not videos.requeue(video_id), "only a processing video can be requeued"
+    videos.start(video_id)
+    videos.beat(video_id, 40)
+    assert videos.requeue(video_id)
     video = stored(db, video_id)
     assert (video.status, video.progress, video.heartbeat_at) == ("waiting", 0, None)
-    assert states.start(db, video_id) and stored(db, video_id).attempts == 2
+    assert videos.start(video_id) and stored(db, video_id).attempts == 2
 
 
 def test_fail_names_its_reason_and_respects_from_status(runtime: Runtime) -> None:
     db = runtime.db
+    videos = Videos(db)
     waiting = new_video(db)
-    assert not states.fail(db, waiting, "worker_lost", "gone", from_status=("processing",))
-    assert states.fail(db, waiting, "download_failed", "Asset x no longer exists")
+    assert not videos.fail(waiting, "worker_lost", "gone", from_status=("processing",))
+    assert videos.fail(waiting, "download_failed", "Asset x no longer exists")
     video = stored(db, waiting)
     assert (video.status, video.error_code, video.error_message) == \
         ("failed", "download_failed", "Asset x no longer exists")
@@ -65,21 +64,23 @@ def test_fail_names_its_reason_and_respects_from_status(runtime: Runtime) -> Non
 
 def test_a_heartbeat_never_touches_a_finished_video(runtime: Runtime) -> None:
     db = runtime.db
+    videos = Videos(db)
     video_id = new_video(db)
-    states.start(db, video_id)
-    states.fail(db, video_id, "render_failed", "boom")
+    videos.start(video_id)
+    videos.fail(video_id, "render_failed", "boom")
     before = stored(db, video_id)
-    states.beat(db, video_id, 50)
+    videos.beat(video_id, 50)
     after = stored(db, video_id)
     assert (after.heartbeat_at, after.progress) == (before.heartbeat_at, before.progress)
 
 
 def test_racing_claims_and_outcomes_have_one_winner(runtime: Runtime) -> None:
     db = runtime.db
+    videos = Videos(db)
     video_id = new_video(db)
-    assert race(*[lambda: states.start(db, video_id)] * RACERS).count(True) == 1
-    finishing = [lambda: states.complete(db, video_id, 1.0, {"video": "v.mp4"}, []),
-                 lambda: states.fail(db, video_id, "worker_lost", "gone", from_status=("processing",))]
+    assert race(*[lambda: videos.start(video_id)] * RACERS).count(True) == 1
+    finishing = [lambda: videos.complete(video_id, 1.0, {"video": "v.mp4"}, []),
+                 lambda: videos.fail(video_id, "worker_lost", "gone", from_status=("processing",))]
     outcomes = race(*finishing * (RACERS // 2))
     assert outcomes.count(True) == 1
     winner = "completed" if outcomes.index(True) % 2 == 0 else "failed"

@@ -1,0 +1,31 @@
+"""Batches of videos created by one request (POST /v3/videos/batches)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from avatarstudio.store.models import Batch, Video
+from avatarstudio.store.repository import Repository
+from avatarstudio.store.videos import ACTIVE
+
+
+class Batches(Repository[Batch]):
+    kind = "batch"
+    model = Batch
+
+    def add(self, batch: Batch) -> Batch:
+        """Stores a new batch; its videos are added after it (they refer to it)."""
+        with self.db.session() as session:
+            session.add(batch)
+        return batch
+
+    def claim_finished(self, batch_id: str) -> Batch | None:
+        """The batch, when every video of it is final and no one has claimed its end before: of the processes
+        finishing its last videos at once, exactly one gets it (to announce batch.finished); the others get None."""
+        with self.db.session() as session:
+            open_items = session.scalar(select(func.count()).select_from(Video).where(
+                Video.batch_id == batch_id, Video.status.in_(ACTIVE)))
+            if open_items:
+                return None
+            claimed = session.execute(update(Batch).where(Batch.id == batch_id, Batch.finished_notified.is_(False))
+                                      .values(finished_notified=True)).rowcount
+            return session.get(Batch, batch_id) if claimed else None

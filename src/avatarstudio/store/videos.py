@@ -1,0 +1,109 @@
+"""Video records and their state machine: waiting -> processing(progress) -> completed | failed.
+
+Every transition is one guarded UPDATE, so two processes racing on the same video (a worker finishing late and
+the reaper giving up on it) cannot both win.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from avatarstudio.store.models import Video, now
+from avatarstudio.store.paging import Page, page_of_query
+from avatarstudio.store.repository import NotFound, Repository
+
+ACTIVE = ("waiting", "processing")
+
+
+class Videos(Repository[Video]):
+    kind = "video"
+    model = Video
+
+    def add(self, video: Video) -> Video:
+        """Stores a new video (status waiting); other processes see it once this returns."""
+        with self.db.session() as session:
+            session.add(video)
+        return video
+
+    def delete(self, video_id: str | None) -> Video:
+        """Removes the record (its files are the caller's to remove); NotFound when there is none."""
+        with self.db.session() as session:
+            video = session.get(Video, video_id) if video_id else None
+            if video is None:
+                raise NotFound(self.kind, video_id)
+            session.delete(video)
+        return video
+
+    def page(self, token: str | None, limit: int, folder_id: str | None = None,
+             title: str | None = None) -> Page[Video]:
+        """Newest first (ties by id, so pages never overlap), optionally one folder's or titles containing `title`."""
+        query = select(Video).order_by(Video.created_at.desc(), Video.id)
+        if folder_id:
+            query = query.where(Video.folder_id == folder_id)
+        if title:
+            query = query.where(Video.title.contains(title))
+        with self.db.session() as session:
+            return page_of_query(session, query, token, limit)
+
+    def by_ids(self, video_ids: list[str]) -> dict[str, Video]:
+        """The videos that exist among `video_ids`, by id."""
+        with self.db.session() as session:
+            return {video.id: video for video in session.scalars(select(Video).where(Video.id.in_(video_ids)))}
+
+    def in_batch(self, batch_id: str) -> list[Video]:
+        """A batch's videos in item order."""
+        with self.db.session() as session:
+            return list(session.scalars(select(Video).where(Video.batch_id == batch_id).order_by(Video.item_index)))
+
+    def count_active(self, key_id: str) -> int:
+        """How many of the key's videos outside batches are waiting or rendering (batches have their own limit)."""
+        with self.db.session() as session:
+            return session.scalar(select(func.count()).select_from(Video).where(
+                Video.key_id == key_id, Video.status.in_(ACTIVE), Video.batch_id.is_(None)))
+
+    def silent_since(self, cutoff: float) -> list[tuple[str, int]]:
+        """(id, attempts) of the processing videos whose last heartbeat is older than `cutoff`."""
+        with self.db.session() as session:
+            return [(video.id, video.attempts) for video in session.scalars(
+                select(Video).where(Video.status == "processing", Video.heartbeat_at < cutoff))]
+
+    def waiting_since(self, cutoff: float) -> set[str]:
+        """Ids of the videos created before `cutoff` that are still waiting."""
+        with self.db.session() as session:
+            return set(session.scalars(select(Video.id).where(Video.status == "waiting", Video.created_at < cutoff)))
+
+    # --- the guarded transitions ---------------------------------------------------------------------------
+
+    def _move(self, video_id: str, from_status: tuple[str, ...], **values: object) -> bool:
+        """One guarded UPDATE: True when this call moved the video, False when it was not in `from_status`."""
+        with self.db.session() as session:
+            moved = session.execute(update(Video).where(Video.id == video_id, Video.status.in_(from_status))
+                                    .values(**values)).rowcount
+        return moved == 1
+
+    def start(self, video_id: str) -> bool:
+        """waiting -> processing, counting the attempt; False when the video is not waiting (deleted, already
+        taken, finished): exactly one of several racing workers gets True."""
+        return self._move(video_id, ("waiting",), status="processing", attempts=Video.attempts + 1,
+                          started_at=now(), heartbeat_at=now(), progress=0)
+
+    def beat(self, video_id: str, progress: int | None = None) -> None:
+        """Records that the worker is alive (and its progress, kept within 0-99); a video that is no longer
+        processing is left untouched."""
+        values: dict = {"heartbeat_at": now()}
+        if progress is not None:
+            values["progress"] = max(0, min(99, progress))
+        self._move(video_id, ("processing",), **values)
+
+    def complete(self, video_id: str, duration: float, files: dict, notes: list[str]) -> bool:
+        """processing -> completed with its outputs; False when it was no longer processing."""
+        return self._move(video_id, ("processing",), status="completed", progress=100, completed_at=now(),
+                          duration=duration, files=files, notes=notes)
+
+    def fail(self, video_id: str, code: str, message: str, from_status: tuple[str, ...] = ACTIVE) -> bool:
+        """-> failed with a reason, only from `from_status`; False when the video was in none of them."""
+        return self._move(video_id, from_status, status="failed", completed_at=now(), error_code=code,
+                          error_message=message)
+
+    def requeue(self, video_id: str) -> bool:
+        """processing -> waiting, for a retry after its worker was lost; False when it was not processing."""
+        return self._move(video_id, ("processing",), status="waiting", progress=0, heartbeat_at=None)
