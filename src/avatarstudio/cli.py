@@ -16,6 +16,7 @@ from pathlib import Path
 from avatarstudio import keys
 from avatarstudio.config import ConfigError, Settings, load_settings
 from avatarstudio.errors import RenderError, ServiceError
+from avatarstudio.store.keys import ApiKeys
 
 PR_SET_PDEATHSIG = 1
 RENDER_APIS = ("v1-webm", "v2-videos", "v3-videos", "v2-generate")
@@ -65,7 +66,7 @@ def serve(args: argparse.Namespace) -> int:
     print(f"avatarstudio is listening on {settings.public_base_url}", flush=True)
     if settings.env_api_key:
         print("API key: the one in AVATARSTUDIO_API_KEY", flush=True)
-    elif not keys.has_active_keys(runtime.db):
+    elif not ApiKeys(runtime.db).any_active():
         _, plaintext = keys.create_key(runtime.db, "first key")
         print(f"API key (shown once; store it): {plaintext}", flush=True)
     else:
@@ -143,15 +144,16 @@ def keys_command(args: argparse.Namespace) -> int:
     from avatarstudio.store.db import Database
 
     db = Database(_settings(args).database_url)
+    api_keys = ApiKeys(db)
     if args.action == "create":
         record, plaintext = keys.create_key(db, args.name or "")
         print(f"{record.id} {plaintext}")
     elif args.action == "list":
-        for record in keys.list_keys(db):
+        for record in api_keys.all():
             state = "revoked" if record.revoked_at else "active"
             print(f"{record.id} {record.prefix}... {state} {record.name}")
     else:
-        if not keys.revoke_key(db, args.key):
+        if not api_keys.revoke(args.key):
             print(f"no active key {args.key}", file=sys.stderr)
             return 1
         print(f"revoked {args.key}")

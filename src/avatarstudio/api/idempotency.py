@@ -8,12 +8,11 @@ import time
 from collections.abc import Callable
 
 from fastapi.responses import JSONResponse
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
 
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.models import IdempotentRequest
+from avatarstudio.store.idempotency import IdempotentRequests
+from avatarstudio.store.repository import NotFound
 
 WINDOW_SECONDS = 24 * 3600
 
@@ -23,29 +22,22 @@ def idempotent(runtime: Runtime, key_id: str, idempotency_key: str | None, body:
     if not idempotency_key:
         return JSONResponse(handle())
     digest = hashlib.sha256(body).hexdigest()
-    with runtime.db.session() as session:
-        session.execute(delete(IdempotentRequest).where(IdempotentRequest.created_at < time.time() - WINDOW_SECONDS))
-    try:
-        with runtime.db.session() as session:
-            session.add(IdempotentRequest(key_id=key_id, idempotency_key=idempotency_key, request_hash=digest))
-    except IntegrityError:
-        return _replay(runtime, key_id, idempotency_key, digest)
+    requests = IdempotentRequests(runtime.db)
+    requests.forget_before(time.time() - WINDOW_SECONDS)
+    if not requests.claim(key_id, idempotency_key, digest):
+        return _replay(requests, key_id, idempotency_key, digest)
     try:
         result = handle()
-    except ServiceError:
-        with runtime.db.session() as session:
-            session.delete(session.get(IdempotentRequest, (key_id, idempotency_key)))
+    except (ServiceError, NotFound):
+        requests.release(key_id, idempotency_key)
         raise
-    with runtime.db.session() as session:
-        row = session.get(IdempotentRequest, (key_id, idempotency_key))
-        row.state, row.status_code, row.response_body = "done", 200, json.dumps(result)
+    requests.finish(key_id, idempotency_key, 200, json.dumps(result))
     return JSONResponse(result)
 
 
-def _replay(runtime: Runtime, key_id: str, idempotency_key: str, digest: str) -> JSONResponse:
-    with runtime.db.session() as session:
-        row = session.get(IdempotentRequest, (key_id, idempotency_key))
-        state, stored_hash, status, body = row.state, row.request_hash, row.status_code, row.response_body
+def _replay(requests: IdempotentRequests, key_id: str, idempotency_key: str, digest: str) -> JSONResponse:
+    row = requests.stored(key_id, idempotency_key)
+    state, stored_hash, status, body = row.state, row.request_hash, row.status_code, row.response_body
     if stored_hash != digest:
         raise ServiceError("invalid_parameter", "Idempotency-Key was already used with a different request body",
                            param="Idempotency-Key")

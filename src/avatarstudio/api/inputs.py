@@ -1,4 +1,4 @@
-"""What every route reads from a request: the runtime, a JSON body, a list-page token."""
+"""What every route reads from a request: the runtime and a JSON body."""
 from __future__ import annotations
 
 import json
@@ -41,8 +41,3 @@ def _nul_at(value: object, path: str = "") -> str | None:
         if found is not None:
             return found
     return None
-
-
-def offset(token: str | None) -> int:
-    """List tokens are the offset of the next page."""
-    return int(token) if token and token.isdigit() else 0

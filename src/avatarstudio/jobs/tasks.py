@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from avatarstudio.jobs import render_job, webhooks
 from avatarstudio.jobs.queue import make_huey
+from avatarstudio.store.webhooks import WebhookEvents
 
 if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
@@ -38,7 +39,7 @@ class JobQueue:
         ok = webhooks.deliver(self.runtime.db, delivery_id, settings.webhook_timeout_seconds)
         if ok is False:
             if attempt >= settings.webhook_attempts:
-                webhooks.give_up(self.runtime.db, delivery_id)
+                WebhookEvents(self.runtime.db).give_up(delivery_id)
             else:
                 delay = settings.webhook_backoff_seconds * 2 ** (attempt - 1)
                 self._deliver.schedule((delivery_id, attempt + 1), delay=delay)

@@ -13,10 +13,10 @@ import time
 from datetime import datetime, timezone
 
 import httpx
-from sqlalchemy import select
 
 from avatarstudio.store.db import Database
-from avatarstudio.store.models import WebhookAttempt, WebhookEndpoint, WebhookEvent, new_id
+from avatarstudio.store.models import new_id
+from avatarstudio.store.webhooks import WebhookEvents
 
 EVENT_TYPES = {
     "avatar_video.success": "A video finished rendering.",
@@ -48,57 +48,28 @@ def emit(db: Database, event_type: str, event_data: dict, entity_id: str | None,
     payload = {"event_type": event_type, "event": event_type, "event_id": event_id, "created_at": iso(created),
                "event_data": event_data}
     body = json.dumps(payload, separators=(",", ":"))
-    deliveries: list[str] = []
-    with db.session() as session:
-        receivers: list[tuple[str | None, str]] = [
-            (endpoint.id, endpoint.url)
-            for endpoint in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.status == "enabled"))
-            if (not endpoint.events or event_type in endpoint.events)
-            and endpoint.entity_id in (None, entity_id)
-        ]
-        if callback_url:
-            receivers.append((None, callback_url))
-        for endpoint_id, url in receivers:
-            delivery = WebhookEvent(id=new_id(), event_id=event_id, event_type=event_type, entity_id=entity_id,
-                                    endpoint_id=endpoint_id, url=url, body=body, created_at=created)
-            session.add(delivery)
-            deliveries.append(delivery.id)
-    return deliveries
+    return WebhookEvents(db).record(event_id, event_type, entity_id, body, created, callback_url)
 
 
 def deliver(db: Database, delivery_id: str, timeout: float) -> bool | None:
     """One attempt. True: delivered; False: failed, worth retrying; None: nothing to do."""
-    with db.session() as session:
-        delivery = session.get(WebhookEvent, delivery_id)
-        if delivery is None or delivery.status != "pending":
-            return None
-        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id) if delivery.endpoint_id else None
-        url, body, event_id = delivery.url, delivery.body.encode(), delivery.event_id
-        secret = endpoint.secret if endpoint is not None else None
+    events = WebhookEvents(db)
+    delivery = events.pending(delivery_id)
+    if delivery is None:
+        return None
     headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
-    if secret is not None:
-        signature = sign(secret, body)
+    if delivery.secret is not None:
+        signature = sign(delivery.secret, delivery.body)
         headers.update({"Signature": signature, "Heygen-Signature": signature,
-                        "Heygen-Timestamp": str(int(time.time())), "Heygen-Event-Id": event_id})
+                        "Heygen-Timestamp": str(int(time.time())), "Heygen-Event-Id": delivery.event_id})
     status_code, error = None, None
     try:
-        response = httpx.post(url, content=body, headers=headers, timeout=timeout)
+        response = httpx.post(delivery.url, content=delivery.body, headers=headers, timeout=timeout)
         status_code = response.status_code
         ok = 200 <= status_code < 300
         if not ok:
             error = f"HTTP {status_code}"
     except httpx.HTTPError as failure:
         ok, error = False, f"{type(failure).__name__}: {failure}"
-    with db.session() as session:
-        delivery = session.get(WebhookEvent, delivery_id)
-        delivery.attempts += 1
-        session.add(WebhookAttempt(event_id=delivery_id, number=delivery.attempts, status_code=status_code,
-                                   error=error))
-        if ok:
-            delivery.status = "delivered"
+    events.attempted(delivery_id, ok, status_code, error)
     return ok
-
-
-def give_up(db: Database, delivery_id: str) -> None:
-    with db.session() as session:
-        session.get(WebhookEvent, delivery_id).status = "failed"

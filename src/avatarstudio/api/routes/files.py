@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from avatarstudio.errors import ServiceError
-from avatarstudio.store.models import Video
 from avatarstudio.store.signing import verify
+from avatarstudio.store.videos import Videos
 
 router = APIRouter()
 
@@ -31,8 +31,7 @@ def download(request: Request, key: str, expires: int = 0, signature: str = "") 
 @router.get("/videos/{video_id}", response_class=HTMLResponse, summary="A video's share page")
 def share_page(request: Request, video_id: str) -> HTMLResponse:
     runtime = request.app.state.runtime
-    with runtime.db.session() as session:
-        video = session.get(Video, video_id)
+    video = Videos(runtime.db).get(video_id)
     if video is None or video.status != "completed":
         raise ServiceError("video_not_found", f"Video {video_id} not found or not finished")
     title = html.escape(video.title or video.id)

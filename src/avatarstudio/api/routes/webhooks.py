@@ -13,17 +13,17 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import AfterValidator
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.inputs import json_body, offset, runtime_of
+from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError, invalid
 from avatarstudio.jobs.webhook_probe import endpoint_problem
 from avatarstudio.jobs.webhooks import EVENT_TYPES, iso
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.models import WebhookEndpoint, WebhookEvent
+from avatarstudio.store.paging import Page
+from avatarstudio.store.webhooks import WebhookEndpoints, WebhookEvents
 from avatarstudio.wire.common import Wire, parse
 
 router = APIRouter()
@@ -75,13 +75,6 @@ def _new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
-def _endpoint(session: Session, endpoint_id: str) -> WebhookEndpoint:
-    endpoint = session.get(WebhookEndpoint, endpoint_id)
-    if endpoint is None:
-        raise ServiceError("not_found", f"Webhook endpoint {endpoint_id} not found", param="endpoint_id")
-    return endpoint
-
-
 def _view(endpoint: WebhookEndpoint, show_secret: bool) -> dict:
     """One endpoint in both families' shape; v3 shows the secret only on create and rotate-secret."""
     return {"endpoint_id": endpoint.id, "url": endpoint.url, "secret": endpoint.secret if show_secret else None,
@@ -104,41 +97,20 @@ async def _probe(url: str | None) -> None:
 
 async def _create(runtime: Runtime, change: EndpointCreate) -> WebhookEndpoint:
     await _probe(change.url)
-    endpoint = WebhookEndpoint(url=change.url, secret=_new_secret(), events=change.events, status="enabled",
-                               entity_id=change.entity_id)
-    with runtime.db.session() as session:
-        session.add(endpoint)
-    return endpoint
+    return WebhookEndpoints(runtime.db).add(WebhookEndpoint(
+        url=change.url, secret=_new_secret(), events=change.events, status="enabled", entity_id=change.entity_id))
 
 
 async def _update(runtime: Runtime, endpoint_id: str, change: EndpointChange) -> WebhookEndpoint:
     """Applies the fields the caller sent; `events` is replaced whole, never merged."""
     await _probe(change.url)
-    with runtime.db.session() as session:
-        endpoint = _endpoint(session, endpoint_id)
-        for name in change.model_fields_set & {"url", "events", "status"}:
-            value = getattr(change, name)
-            if value is None and name != "events":
-                continue
-            setattr(endpoint, name, value)
-    return endpoint
+    changes = {name: getattr(change, name) for name in change.model_fields_set & {"url", "events", "status"}
+               if getattr(change, name) is not None or name == "events"}
+    return WebhookEndpoints(runtime.db).update(endpoint_id, **changes)
 
 
-def _delete(runtime: Runtime, endpoint_id: str) -> None:
-    with runtime.db.session() as session:
-        session.delete(_endpoint(session, endpoint_id))
-
-
-def _all_endpoints(runtime: Runtime, start: int = 0, limit: int | None = None) -> list[WebhookEndpoint]:
-    query = select(WebhookEndpoint).order_by(WebhookEndpoint.created_at.desc(), WebhookEndpoint.id)
-    with runtime.db.session() as session:
-        return list(session.scalars(query.offset(start).limit(limit)))
-
-
-def _page(items: list, start: int, limit: int) -> dict:
-    """A v3 page from up to limit + 1 fetched items (the extra one only says that more exist)."""
-    more = len(items) > limit
-    return envelopes.v3_page(items[:limit], more, str(start + limit) if more else None)
+def _page(page: Page, view) -> dict:
+    return envelopes.v3_page([view(item) for item in page.items], page.has_more, page.next_token)
 
 
 # --- v1 --------------------------------------------------------------------------------------------------
@@ -151,7 +123,8 @@ async def add_v1(request: Request, key_id: Key) -> dict:
 
 @router.get("/v1/webhook/endpoint.list", summary="List webhook endpoints (v1 includes each secret)")
 def list_v1(request: Request, key_id: Key) -> dict:
-    return envelopes.v1([_view(endpoint, show_secret=True) for endpoint in _all_endpoints(runtime_of(request))])
+    endpoints = WebhookEndpoints(runtime_of(request).db).all()
+    return envelopes.v1([_view(endpoint, show_secret=True) for endpoint in endpoints])
 
 
 @router.patch("/v1/webhook/endpoint.update",
@@ -166,7 +139,7 @@ async def update_v1(request: Request, key_id: Key) -> dict:
 
 @router.delete("/v1/webhook/endpoint.delete", summary="Delete a webhook endpoint (v1, `?endpoint_id=`)")
 def delete_v1(request: Request, key_id: Key, endpoint_id: str) -> dict:
-    _delete(runtime_of(request), endpoint_id)
+    WebhookEndpoints(runtime_of(request).db).delete(endpoint_id)
     return envelopes.v1({"endpoint_id": endpoint_id})
 
 
@@ -190,9 +163,8 @@ async def create_v3(request: Request, key_id: Key) -> dict:
 
 @router.get("/v3/webhooks/endpoints", summary="List webhook endpoints, newest first (secrets are null)")
 def list_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None = None) -> dict:
-    start = offset(token)
-    endpoints = _all_endpoints(runtime_of(request), start, limit + 1)
-    return _page([_view(endpoint, show_secret=False) for endpoint in endpoints], start, limit)
+    page = WebhookEndpoints(runtime_of(request).db).page(token, limit)
+    return _page(page, lambda endpoint: _view(endpoint, show_secret=False))
 
 
 @router.patch("/v3/webhooks/endpoints/{endpoint_id}", summary="Change an endpoint's url or events (events replaced)")
@@ -203,33 +175,20 @@ async def update_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
 
 @router.delete("/v3/webhooks/endpoints/{endpoint_id}", summary="Delete a webhook endpoint")
 def delete_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
-    _delete(runtime_of(request), endpoint_id)
+    WebhookEndpoints(runtime_of(request).db).delete(endpoint_id)
     return envelopes.v3({"endpoint_id": endpoint_id})
 
 
 @router.post("/v3/webhooks/endpoints/{endpoint_id}/rotate-secret",
              summary="Replace an endpoint's signing secret; the old one stops working at once")
 def rotate_secret_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
-    with runtime_of(request).db.session() as session:
-        endpoint = _endpoint(session, endpoint_id)
-        endpoint.secret = _new_secret()
+    endpoint = WebhookEndpoints(runtime_of(request).db).update(endpoint_id, secret=_new_secret())
     return envelopes.v3({"endpoint_id": endpoint.id, "secret": endpoint.secret})
 
 
 @router.get("/v3/webhooks/event-types", summary="The event types an endpoint can subscribe to, described")
 def event_types_v3(request: Request, key_id: Key) -> dict:
     return envelopes.v3_page([{"event_type": name, "description": text} for name, text in EVENT_TYPES.items()])
-
-
-def _event_ids(event_type: str | None, entity_id: str | None) -> Select:
-    """Each event once (it has one row per receiver), newest first."""
-    query = (select(WebhookEvent.event_id, func.max(WebhookEvent.created_at).label("created"))
-             .group_by(WebhookEvent.event_id))
-    if event_type:
-        query = query.where(WebhookEvent.event_type == event_type)
-    if entity_id:
-        query = query.where(WebhookEvent.entity_id == entity_id)
-    return query.order_by(func.max(WebhookEvent.created_at).desc(), WebhookEvent.event_id)
 
 
 def _history_item(rows: list[WebhookEvent]) -> dict:
@@ -247,12 +206,4 @@ def events_v3(request: Request, key_id: Key, event_type: str | None = None, enti
     if event_type and event_type not in EVENT_TYPES:
         raise ServiceError("invalid_parameter", f"event_type is invalid: unknown event type {event_type!r}",
                            param="event_type")
-    start = offset(token)
-    with runtime_of(request).db.session() as session:
-        event_ids = list(session.scalars(_event_ids(event_type, entity_id).offset(start).limit(limit + 1)))
-        rows = session.scalars(select(WebhookEvent).where(WebhookEvent.event_id.in_(event_ids))
-                               .order_by(WebhookEvent.created_at, WebhookEvent.id))
-        by_event: dict[str, list[WebhookEvent]] = {event_id: [] for event_id in event_ids}
-        for row in rows:
-            by_event[row.event_id].append(row)
-    return _page([_history_item(by_event[event_id]) for event_id in event_ids], start, limit)
+    return _page(WebhookEvents(runtime_of(request).db).history(token, limit, event_type, entity_id), _history_item)

@@ -1,0 +1,131 @@
+"""Registered webhook endpoints, and webhook events: one row per event and receiver, with its delivery attempts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from avatarstudio.store.models import WebhookAttempt, WebhookEndpoint, WebhookEvent, new_id
+from avatarstudio.store.paging import Page, page_of_query
+from avatarstudio.store.repository import NotFound, Repository
+
+
+class WebhookEndpoints(Repository[WebhookEndpoint]):
+    kind = "webhook_endpoint"
+    model = WebhookEndpoint
+
+    def add(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
+        """Stores a new endpoint; events emitted from then on reach it."""
+        with self.db.session() as session:
+            session.add(endpoint)
+        return endpoint
+
+    def update(self, endpoint_id: str, **changes: object) -> WebhookEndpoint:
+        """Sets the given columns in one transaction and returns the endpoint as changed; NotFound when there is
+        none."""
+        with self.db.session() as session:
+            endpoint = session.get(WebhookEndpoint, endpoint_id)
+            if endpoint is None:
+                raise NotFound(self.kind, endpoint_id)
+            for name, value in changes.items():
+                setattr(endpoint, name, value)
+        return endpoint
+
+    def delete(self, endpoint_id: str) -> None:
+        """Removes the endpoint; its past events stay in the history. NotFound when there is none."""
+        with self.db.session() as session:
+            endpoint = session.get(WebhookEndpoint, endpoint_id)
+            if endpoint is None:
+                raise NotFound(self.kind, endpoint_id)
+            session.delete(endpoint)
+
+    def _newest_first(self):
+        return select(WebhookEndpoint).order_by(WebhookEndpoint.created_at.desc(), WebhookEndpoint.id)
+
+    def all(self) -> list[WebhookEndpoint]:
+        """Every endpoint, newest first."""
+        with self.db.session() as session:
+            return list(session.scalars(self._newest_first()))
+
+    def page(self, token: str | None, limit: int) -> Page[WebhookEndpoint]:
+        """Newest first (ties by id)."""
+        with self.db.session() as session:
+            return page_of_query(session, self._newest_first(), token, limit)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What one delivery attempt needs: where, what, and the secret to sign with (None: a callback_url)."""
+
+    url: str
+    body: bytes
+    event_id: str
+    secret: str | None
+
+
+class WebhookEvents(Repository[WebhookEvent]):
+    kind = "webhook_event"
+    model = WebhookEvent
+
+    def record(self, event_id: str, event_type: str, entity_id: str | None, body: str, created: float,
+               callback_url: str | None) -> list[str]:
+        """Records the event once for each receiver, in one transaction: every enabled endpoint that subscribed to
+        its type (none listed = all) and is scoped to no entity or to this one, then `callback_url`. Returns the
+        new rows' ids, to deliver."""
+        with self.db.session() as session:
+            receivers: list[tuple[str | None, str]] = [
+                (endpoint.id, endpoint.url)
+                for endpoint in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.status == "enabled"))
+                if (not endpoint.events or event_type in endpoint.events) and endpoint.entity_id in (None, entity_id)
+            ]
+            if callback_url:
+                receivers.append((None, callback_url))
+            rows = [WebhookEvent(id=new_id(), event_id=event_id, event_type=event_type, entity_id=entity_id,
+                                 endpoint_id=endpoint_id, url=url, body=body, created_at=created)
+                    for endpoint_id, url in receivers]
+            session.add_all(rows)
+        return [row.id for row in rows]
+
+    def pending(self, delivery_id: str) -> Delivery | None:
+        """The delivery while it is still pending (None once delivered or given up, or when it does not exist),
+        signed with its endpoint's current secret."""
+        with self.db.session() as session:
+            row = session.get(WebhookEvent, delivery_id)
+            if row is None or row.status != "pending":
+                return None
+            endpoint = session.get(WebhookEndpoint, row.endpoint_id) if row.endpoint_id else None
+            return Delivery(row.url, row.body.encode(), row.event_id, endpoint.secret if endpoint else None)
+
+    def attempted(self, delivery_id: str, delivered: bool, status_code: int | None, error: str | None) -> None:
+        """Counts one attempt with its outcome, atomically with marking the event delivered when it was."""
+        with self.db.session() as session:
+            row = session.get(WebhookEvent, delivery_id)
+            row.attempts += 1
+            session.add(WebhookAttempt(event_id=delivery_id, number=row.attempts, status_code=status_code,
+                                       error=error))
+            if delivered:
+                row.status = "delivered"
+
+    def give_up(self, delivery_id: str) -> None:
+        """Marks the delivery failed: no more attempts."""
+        with self.db.session() as session:
+            session.get(WebhookEvent, delivery_id).status = "failed"
+
+    def history(self, token: str | None, limit: int, event_type: str | None = None,
+                entity_id: str | None = None) -> Page[list[WebhookEvent]]:
+        """Events newest first, each once, as the list of its receivers' rows (oldest first); optionally one
+        type's or one entity's."""
+        query = (select(WebhookEvent.event_id, func.max(WebhookEvent.created_at).label("created"))
+                 .group_by(WebhookEvent.event_id)
+                 .order_by(func.max(WebhookEvent.created_at).desc(), WebhookEvent.event_id))
+        if event_type:
+            query = query.where(WebhookEvent.event_type == event_type)
+        if entity_id:
+            query = query.where(WebhookEvent.entity_id == entity_id)
+        with self.db.session() as session:
+            page = page_of_query(session, query, token, limit)
+            by_event: dict[str, list[WebhookEvent]] = {event_id: [] for event_id in page.items}
+            for row in session.scalars(select(WebhookEvent).where(WebhookEvent.event_id.in_(page.items))
+                                       .order_by(WebhookEvent.created_at, WebhookEvent.id)):
+                by_event[row.event_id].append(row)
+        return Page(list(by_event.values()), page.next_token)
