@@ -5,27 +5,14 @@ from sqlalchemy import select
 
 from avatarstudio.store.models import Asset
 from avatarstudio.store.paging import Page, page_of_query
-from avatarstudio.store.repository import NotFound, Repository
+from avatarstudio.store.repository import Repository
 
 
 class Assets(Repository[Asset]):
+    """An asset is added only after its blob is stored, so a visible asset always has its bytes."""
+
     kind = "asset"
     model = Asset
-
-    def add(self, asset: Asset) -> Asset:
-        """Stores a new asset record; its blob must already be stored, so a visible asset always has its bytes."""
-        with self.db.session() as session:
-            session.add(asset)
-        return asset
-
-    def delete(self, asset_id: str) -> Asset:
-        """Removes the record and returns it (its blob is the caller's to remove); NotFound when there is none."""
-        with self.db.session() as session:
-            asset = session.get(Asset, asset_id)
-            if asset is None:
-                raise NotFound(self.kind, asset_id)
-            session.delete(asset)
-        return asset
 
     def page(self, token: str | None, limit: int, folder_id: str | None = None) -> Page[Asset]:
         """Newest first, optionally one folder's."""

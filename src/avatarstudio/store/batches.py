@@ -12,12 +12,6 @@ class Batches(Repository[Batch]):
     kind = "batch"
     model = Batch
 
-    def add(self, batch: Batch) -> Batch:
-        """Stores a new batch; its videos are added after it (they refer to it)."""
-        with self.db.session() as session:
-            session.add(batch)
-        return batch
-
     def claim_finished(self, batch_id: str) -> Batch | None:
         """The batch, when every video of it is final and no one has claimed its end before: of the processes
         finishing its last videos at once, exactly one gets it (to announce batch.finished); the others get None."""

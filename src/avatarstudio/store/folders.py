@@ -5,33 +5,17 @@ from sqlalchemy import select
 
 from avatarstudio.store.models import Folder
 from avatarstudio.store.paging import Page, page_of_query
-from avatarstudio.store.repository import NotFound, Repository
+from avatarstudio.store.repository import Repository
 
 
 class Folders(Repository[Folder]):
     kind = "folder"
     model = Folder
 
-    def add(self, folder: Folder) -> Folder:
-        """Stores a new folder."""
-        with self.db.session() as session:
-            session.add(folder)
-        return folder
-
     def usable(self, folder_id: str) -> bool:
         """Whether a video may be filed in this folder: it exists and is not in the trash."""
         folder = self.get(folder_id)
         return folder is not None and not folder.trashed
-
-    def update(self, folder_id: str, **changes: object) -> Folder:
-        """Sets the given columns in one transaction and returns the folder as changed; NotFound when there is none."""
-        with self.db.session() as session:
-            folder = session.get(Folder, folder_id)
-            if folder is None:
-                raise NotFound(self.kind, folder_id)
-            for name, value in changes.items():
-                setattr(folder, name, value)
-        return folder
 
     def page(self, token: str | None, limit: int, trashed: bool = False, parent_id: str | None = None,
              name_contains: str | None = None) -> Page[Folder]:

@@ -8,14 +8,10 @@ from avatarstudio.store.repository import Repository
 
 
 class ApiKeys(Repository[ApiKey]):
+    """Key hashes are unique (adding a duplicate raises IntegrityError); a revoked key never authenticates again."""
+
     kind = "api_key"
     model = ApiKey
-
-    def add(self, record: ApiKey) -> ApiKey:
-        """Stores a new key; it authenticates from then on. Hashes are unique: a duplicate raises IntegrityError."""
-        with self.db.session() as session:
-            session.add(record)
-        return record
 
     def all(self) -> list[ApiKey]:
         """Every key, revoked ones included, oldest first."""
@@ -23,8 +19,7 @@ class ApiKeys(Repository[ApiKey]):
             return list(session.scalars(select(ApiKey).order_by(ApiKey.created_at)))
 
     def revoke(self, key_id_or_prefix: str) -> bool:
-        """Revokes the first active key with this id or prefix; False when there is none. A revoked key never
-        authenticates again."""
+        """Revokes the first active key with this id or prefix; False when there is none."""
         with self.db.session() as session:
             for record in session.scalars(select(ApiKey).where(ApiKey.revoked_at.is_(None))):
                 if key_id_or_prefix in (record.id, record.prefix):

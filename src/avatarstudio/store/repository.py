@@ -18,7 +18,8 @@ class NotFound(LookupError):
 
 
 class Repository(Generic[Record]):
-    """One table's records. Subclasses name their `kind` (as NotFound reports it) and `model`."""
+    """One table's records. Subclasses name their `kind` (as NotFound reports it) and `model`, and add the
+    queries and guarded changes of their own table."""
 
     kind: ClassVar[str]
     model: ClassVar[type]
@@ -38,4 +39,31 @@ class Repository(Generic[Record]):
         record = self.get(record_id)
         if record is None:
             raise NotFound(self.kind, record_id)
+        return record
+
+    def add(self, record: Record) -> Record:
+        """Stores a new record; other processes see it once this returns."""
+        with self.db.session() as session:
+            session.add(record)
+        return record
+
+    def update(self, record_id: str, **changes: object) -> Record:
+        """Sets the given columns in one transaction and returns the record as changed; NotFound when there is
+        none."""
+        with self.db.session() as session:
+            record = session.get(self.model, record_id)
+            if record is None:
+                raise NotFound(self.kind, record_id)
+            for name, value in changes.items():
+                setattr(record, name, value)
+        return record
+
+    def delete(self, record_id: str | None) -> Record:
+        """Removes the record and returns it (files it names are the caller's to remove); NotFound when there is
+        none."""
+        with self.db.session() as session:
+            record = session.get(self.model, record_id) if record_id else None
+            if record is None:
+                raise NotFound(self.kind, record_id)
+            session.delete(record)
         return record

@@ -9,29 +9,16 @@ from sqlalchemy import func, select, update
 
 from avatarstudio.store.models import Video, now
 from avatarstudio.store.paging import Page, page_of_query
-from avatarstudio.store.repository import NotFound, Repository
+from avatarstudio.store.repository import Repository
 
 ACTIVE = ("waiting", "processing")
 
 
 class Videos(Repository[Video]):
+    """A video is added waiting; deleting one leaves its files to the caller."""
+
     kind = "video"
     model = Video
-
-    def add(self, video: Video) -> Video:
-        """Stores a new video (status waiting); other processes see it once this returns."""
-        with self.db.session() as session:
-            session.add(video)
-        return video
-
-    def delete(self, video_id: str | None) -> Video:
-        """Removes the record (its files are the caller's to remove); NotFound when there is none."""
-        with self.db.session() as session:
-            video = session.get(Video, video_id) if video_id else None
-            if video is None:
-                raise NotFound(self.kind, video_id)
-            session.delete(video)
-        return video
 
     def page(self, token: str | None, limit: int, folder_id: str | None = None,
              title: str | None = None) -> Page[Video]:

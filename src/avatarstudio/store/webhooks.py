@@ -7,37 +7,14 @@ from sqlalchemy import func, select
 
 from avatarstudio.store.models import WebhookAttempt, WebhookEndpoint, WebhookEvent, new_id
 from avatarstudio.store.paging import Page, page_of_query
-from avatarstudio.store.repository import NotFound, Repository
+from avatarstudio.store.repository import Repository
 
 
 class WebhookEndpoints(Repository[WebhookEndpoint]):
+    """Events emitted after an endpoint is added reach it; a deleted endpoint's past events stay in the history."""
+
     kind = "webhook_endpoint"
     model = WebhookEndpoint
-
-    def add(self, endpoint: WebhookEndpoint) -> WebhookEndpoint:
-        """Stores a new endpoint; events emitted from then on reach it."""
-        with self.db.session() as session:
-            session.add(endpoint)
-        return endpoint
-
-    def update(self, endpoint_id: str, **changes: object) -> WebhookEndpoint:
-        """Sets the given columns in one transaction and returns the endpoint as changed; NotFound when there is
-        none."""
-        with self.db.session() as session:
-            endpoint = session.get(WebhookEndpoint, endpoint_id)
-            if endpoint is None:
-                raise NotFound(self.kind, endpoint_id)
-            for name, value in changes.items():
-                setattr(endpoint, name, value)
-        return endpoint
-
-    def delete(self, endpoint_id: str) -> None:
-        """Removes the endpoint; its past events stay in the history. NotFound when there is none."""
-        with self.db.session() as session:
-            endpoint = session.get(WebhookEndpoint, endpoint_id)
-            if endpoint is None:
-                raise NotFound(self.kind, endpoint_id)
-            session.delete(endpoint)
 
     def _newest_first(self):
         return select(WebhookEndpoint).order_by(WebhookEndpoint.created_at.desc(), WebhookEndpoint.id)
