@@ -3,9 +3,6 @@ processes race on them, a worker lost mid-render is retried and then failed exac
 that start together on an empty database all come up."""
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +14,7 @@ from avatarstudio.store.models import Base, Video, new_id
 from avatarstudio.store.videos import Videos
 from live_service import start_service, stop_service
 from media import download, probe
-from races import RACERS, race
+from races import RACERS, open_together, race
 from schema import HEAD, schema_differences
 from workers import VOICE, create_long_video, kill_mid_render, start_worker, wait_for_status
 
@@ -107,20 +104,7 @@ def test_a_lost_worker_is_retried_then_failed_on_postgres(postgres_server: Postg
 def test_processes_starting_together_on_an_empty_database_all_come_up(postgres_server: PostgresServer,
                                                                       tmp_path: Path) -> None:
     url = postgres_server.url(postgres_server.fresh_database())
-    go = tmp_path / "go"
-    # Each process imports first and then waits for the same signal, so their table creation really overlaps.
-    script = ("import pathlib, sys, time\nfrom avatarstudio.store.db import Database\n"
-              "pathlib.Path(sys.argv[2]).touch()\n"
-              "while not pathlib.Path(sys.argv[3]).exists(): time.sleep(0.005)\nDatabase(sys.argv[1])\n")
-    processes = [subprocess.Popen([sys.executable, "-c", script, url, str(tmp_path / f"ready-{n}"), str(go)],
-                                  stderr=subprocess.PIPE, text=True) for n in range(RACERS)]
-    deadline = time.monotonic() + 60
-    while len(list(tmp_path.glob("ready-*"))) < RACERS:
-        assert time.monotonic() < deadline, "the processes did not get ready"
-        time.sleep(0.05)
-    go.touch()
-    errors = [process.communicate(timeout=60)[1] for process in processes]
-    assert [process.returncode for process in processes] == [0] * RACERS, "\n".join(errors)
+    open_together(url, RACERS, tmp_path)
 
 
 def test_an_empty_and_a_pre_migration_postgres_database_follow_the_code(postgres_server: PostgresServer) -> None:

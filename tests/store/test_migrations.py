@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 from avatarstudio import cli
 from avatarstudio.store.db import Database
 from avatarstudio.store.models import Base
+from races import open_together
 from schema import HEAD, schema_differences
 
 
@@ -41,3 +42,10 @@ def test_the_migrate_command_brings_a_data_dir_up_to_date(tmp_path: Path, monkey
     assert f"database schema at revision {HEAD} (the newest)" in capsys.readouterr().out
     engine = create_engine(f"sqlite:///{tmp_path / 'avatarstudio.db'}")
     assert schema_differences(engine) == []
+
+
+@pytest.mark.slow
+def test_processes_starting_together_on_an_empty_sqlite_file_all_come_up(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    open_together(url, 4, tmp_path)
+    assert schema_differences(create_engine(url)) == []
