@@ -32,18 +32,21 @@ def uploaded(request, spoken, tmp_path_factory):
     return load_audio(mp3)
 
 
+@pytest.mark.slow
 def test_uploaded_english_gets_about_as_many_phonemes_as_were_spoken(uploaded, spoken):
     assert uploaded.duration == pytest.approx(spoken.duration, abs=0.1)
     assert 0.7 < len(uploaded.phonemes) / len(spoken.phonemes) < 1.3
     assert all(a.start < a.end <= b.start + 1e-6 for a, b in zip(uploaded.phonemes, uploaded.phonemes[1:]))
 
 
+@pytest.mark.slow
 def test_recognised_phonemes_lie_on_the_speech_energy(uploaded):
     loud = loud_frames(uploaded)
     on_speech = [loud[max(0, int(p.start / FRAME) - 2):int(p.end / FRAME) + 3].any() for p in uploaded.phonemes]
     assert np.mean(on_speech) > 0.95
 
 
+@pytest.mark.slow
 def test_lips_close_near_the_words_that_close_them(uploaded, spoken):
     """Within 0.1 s: the recogniser labels a stop's closure, which precedes the burst where piper times it."""
     closing_words = [w for w in spoken.words if set(w.label.lower()) & set("pbm")]

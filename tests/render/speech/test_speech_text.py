@@ -40,6 +40,7 @@ def test_silence_is_exact():
     assert not track.samples.any() and track.words == [] and track.phonemes == []
 
 
+@pytest.mark.slow
 def test_a_break_is_that_much_silence_in_the_right_place(voice):
     plain = synthesize("Hello there. Good morning.", voice)
     track = synthesize('Hello there. <break time="1s"/> Good morning.', voice)
