@@ -85,3 +85,25 @@ def test_racing_claims_and_outcomes_have_one_winner(runtime: Runtime) -> None:
     assert outcomes.count(True) == 1
     winner = "completed" if outcomes.index(True) % 2 == 0 else "failed"
     assert (stored(db, video_id).status, stored(db, video_id).attempts) == (winner, 1)
+
+
+def test_an_attempt_the_reaper_took_back_cannot_touch_the_retry(runtime: Runtime) -> None:
+    """A worker too slow to beat in time keeps rendering after its video was requeued and started again: its
+    heartbeat, completion and failure must all miss the new attempt."""
+    db = runtime.db
+    videos = Videos(db)
+    video_id = new_video(db)
+    videos.start(video_id)
+    videos.requeue(video_id)
+    videos.start(video_id)
+    retry = stored(db, video_id)
+    assert retry.attempts == 2
+    videos.beat(video_id, 70, attempt=1)
+    assert (stored(db, video_id).progress, stored(db, video_id).heartbeat_at) == (0, retry.heartbeat_at)
+    assert not videos.complete(video_id, 1.0, {"video": "old.mp4"}, [], attempt=1)
+    assert not videos.fail(video_id, "render_failed", "the old attempt's files vanished", attempt=1)
+    assert stored(db, video_id).status == "processing"
+    videos.beat(video_id, 70, attempt=2)
+    assert stored(db, video_id).progress == 70
+    assert videos.complete(video_id, 1.0, {"video": "new.mp4"}, [], attempt=2)
+    assert stored(db, video_id).files == {"video": "new.mp4"}

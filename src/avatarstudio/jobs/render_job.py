@@ -24,15 +24,15 @@ log = logging.getLogger(__name__)
 class _Heartbeat(threading.Thread):
     """Proves the worker is alive while it renders; the reaper retries videos whose heartbeat stops."""
 
-    def __init__(self, runtime: Runtime, video_id: str):
+    def __init__(self, runtime: Runtime, video_id: str, attempt: int):
         super().__init__(daemon=True, name=f"heartbeat-{video_id}")
-        self.runtime, self.video_id = runtime, video_id
+        self.runtime, self.video_id, self.attempt = runtime, video_id, attempt
         self.progress = 0
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.wait(self.runtime.settings.heartbeat_seconds):
-            Videos(self.runtime.db).beat(self.video_id, self.progress)
+            Videos(self.runtime.db).beat(self.video_id, self.progress, self.attempt)
 
 
 def resolver(runtime: Runtime, workdir: Path) -> pipeline.MediaResolver:
@@ -69,27 +69,36 @@ def run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
     videos = Videos(runtime.db)
     if not videos.start(video_id):
         return
-    workdir = runtime.work_dir(video_id)
-    shutil.rmtree(workdir, ignore_errors=True)  # what an earlier attempt's lost worker left behind
-    heartbeat = _Heartbeat(runtime, video_id)
+    # Read at once: the reaper can take the video back only after its heartbeat has been silent for a while.
+    video = videos.require(video_id)
+    attempt = video.attempts
+    # Each attempt has its own scratch folder: an earlier attempt's worker, lost or merely slow, never shares or
+    # removes this one's files; what it left behind goes now.
+    shutil.rmtree(runtime.work_dir(video_id), ignore_errors=True)
+    workdir = runtime.work_dir(video_id) / f"attempt-{attempt}"
+    heartbeat = _Heartbeat(runtime, video_id, attempt)
     heartbeat.start()
     try:
-        video_spec = spec.from_dict(videos.require(video_id).spec)
+        video_spec = spec.from_dict(video.spec)
         rendered = pipeline.render(video_spec, workdir, resolver(runtime, workdir),
                                    progress=lambda done: setattr(heartbeat, "progress", int(done * 100)),
                                    max_seconds=runtime.settings.max_video_seconds)
         keys = store_outputs(runtime, video_id, rendered)
         heartbeat.stopped.set()
-        videos.complete(video_id, rendered.duration, keys, rendered.notes)
+        finished = videos.complete(video_id, rendered.duration, keys, rendered.notes, attempt)
     except RenderError as error:
         heartbeat.stopped.set()
         message = error.message if not error.detail else f"{error.message}: {error.detail}"
-        videos.fail(video_id, error.code, message)
+        finished = videos.fail(video_id, error.code, message, attempt=attempt)
     except Exception as error:  # noqa: BLE001 - any crash must still end the job as failed, with its reason
         heartbeat.stopped.set()
         log.exception("render of %s crashed", video_id)
-        videos.fail(video_id, "render_failed", f"{type(error).__name__}: {error}")
+        finished = videos.fail(video_id, "render_failed", f"{type(error).__name__}: {error}", attempt=attempt)
     finally:
         heartbeat.stopped.set()
         shutil.rmtree(workdir, ignore_errors=True)
-    announce.video_finished(runtime, video_id, deliver)
+    if finished:
+        announce.video_finished(runtime, video_id, deliver)
+    else:
+        log.warning("video %s is no longer attempt %d's (deleted, or taken back by the reaper); its outcome is "
+                    "dropped", video_id, attempt)

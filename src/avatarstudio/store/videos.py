@@ -1,7 +1,8 @@
 """Video records and their state machine: waiting -> processing(progress) -> completed | failed.
 
 Every transition is one guarded UPDATE, so two processes racing on the same video (a worker finishing late and
-the reaper giving up on it) cannot both win.
+the reaper giving up on it) cannot both win. A render names its attempt (the count `start` made), so a worker the
+reaper gave up on too early, still running, can neither keep the retry alive nor finish or fail the video under it.
 """
 from __future__ import annotations
 
@@ -60,11 +61,15 @@ class Videos(Repository[Video]):
 
     # --- the guarded transitions ---------------------------------------------------------------------------
 
-    def _move(self, video_id: str, from_status: tuple[str, ...], **values: object) -> bool:
-        """One guarded UPDATE: True when this call moved the video, False when it was not in `from_status`."""
+    def _move(self, video_id: str, from_status: tuple[str, ...], attempt: int | None = None,
+              **values: object) -> bool:
+        """One guarded UPDATE: True when this call moved the video, False when it was not in `from_status` (or,
+        given an attempt, is no longer in that attempt)."""
+        query = update(Video).where(Video.id == video_id, Video.status.in_(from_status))
+        if attempt is not None:
+            query = query.where(Video.attempts == attempt)
         with self.db.session() as session:
-            moved = session.execute(update(Video).where(Video.id == video_id, Video.status.in_(from_status))
-                                    .values(**values)).rowcount
+            moved = session.execute(query.values(**values)).rowcount
         return moved == 1
 
     def start(self, video_id: str) -> bool:
@@ -73,22 +78,26 @@ class Videos(Repository[Video]):
         return self._move(video_id, ("waiting",), status="processing", attempts=Video.attempts + 1,
                           started_at=now(), heartbeat_at=now(), progress=0)
 
-    def beat(self, video_id: str, progress: int | None = None) -> None:
+    def beat(self, video_id: str, progress: int | None = None, attempt: int | None = None) -> None:
         """Records that the worker is alive (and its progress, kept within 0-99); a video that is no longer
-        processing is left untouched."""
+        processing, or no longer in `attempt`, is left untouched."""
         values: dict = {"heartbeat_at": now()}
         if progress is not None:
             values["progress"] = max(0, min(99, progress))
-        self._move(video_id, ("processing",), **values)
+        self._move(video_id, ("processing",), attempt, **values)
 
-    def complete(self, video_id: str, duration: float, files: dict, notes: list[str]) -> bool:
-        """processing -> completed with its outputs; False when it was no longer processing."""
-        return self._move(video_id, ("processing",), status="completed", progress=100, completed_at=now(),
+    def complete(self, video_id: str, duration: float, files: dict, notes: list[str],
+                 attempt: int | None = None) -> bool:
+        """processing -> completed with its outputs; False when it was no longer processing (or no longer in
+        `attempt`)."""
+        return self._move(video_id, ("processing",), attempt, status="completed", progress=100, completed_at=now(),
                           duration=duration, files=files, notes=notes)
 
-    def fail(self, video_id: str, code: str, message: str, from_status: tuple[str, ...] = ACTIVE) -> bool:
-        """-> failed with a reason, only from `from_status`; False when the video was in none of them."""
-        return self._move(video_id, from_status, status="failed", completed_at=now(), error_code=code,
+    def fail(self, video_id: str, code: str, message: str, from_status: tuple[str, ...] = ACTIVE,
+             attempt: int | None = None) -> bool:
+        """-> failed with a reason, only from `from_status` (and `attempt`); False when the video was in none of
+        them."""
+        return self._move(video_id, from_status, attempt, status="failed", completed_at=now(), error_code=code,
                           error_message=message)
 
     def requeue(self, video_id: str) -> bool:
