@@ -72,10 +72,8 @@ def run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
     # Read at once: the reaper can take the video back only after its heartbeat has been silent for a while.
     video = videos.require(video_id)
     attempt = video.attempts
-    # Each attempt has its own scratch folder: an earlier attempt's worker, lost or merely slow, never shares or
-    # removes this one's files; what it left behind goes now.
-    shutil.rmtree(runtime.work_dir(video_id), ignore_errors=True)
-    workdir = runtime.work_dir(video_id) / f"attempt-{attempt}"
+    workdir = runtime.work_dir(video_id)
+    shutil.rmtree(workdir, ignore_errors=True)  # what an earlier attempt's lost worker left behind
     heartbeat = _Heartbeat(runtime, video_id, attempt)
     heartbeat.start()
     try:
@@ -96,7 +94,10 @@ def run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
         finished = videos.fail(video_id, "render_failed", f"{type(error).__name__}: {error}", attempt=attempt)
     finally:
         heartbeat.stopped.set()
-        shutil.rmtree(workdir, ignore_errors=True)
+        current = videos.get(video_id)
+        if current is None or current.attempts == attempt:
+            # Otherwise a later attempt (the reaper took the video back from this slow one) works in this folder.
+            shutil.rmtree(workdir, ignore_errors=True)
     if finished:
         announce.video_finished(runtime, video_id, deliver)
     else:
