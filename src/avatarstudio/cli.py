@@ -94,9 +94,13 @@ def worker(args: argparse.Namespace) -> int:
     runtime = open_runtime(_settings(args))
     stop = threading.Event()
     start_reaper(runtime, stop)
-    consumer = runtime.queue.huey.create_consumer(workers=args.threads, worker_type="thread", periodic=False,
-                                                  initial_delay=0.05, backoff=1.15, max_delay=0.5)
-    consumer.run()
+    # The quick jobs a request waits for (speech, previews, the face check) have threads of their own, so a long
+    # render never holds them up; the render consumer runs in the foreground and owns the signal handlers.
+    quick, renders = (huey.create_consumer(workers=args.threads, worker_type="thread", periodic=False,
+                                           initial_delay=0.05, backoff=1.15, max_delay=0.5)
+                      for huey in (runtime.queue.quick, runtime.queue.huey))
+    quick.start()
+    renders.run()
     stop.set()
     return 0
 

@@ -1,6 +1,7 @@
 """Uploads (raw body for v1, multipart for v3), talking photos, and asset listing and deletion."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
@@ -10,6 +11,7 @@ from avatarstudio.api import envelopes
 from avatarstudio.api.inputs import runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError
+from avatarstudio.jobs import quick
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
 from avatarstudio.store.models import Asset
@@ -57,7 +59,8 @@ def delete_v1(request: Request, key_id: Key, asset_id: str) -> dict:
 async def talking_photo(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
     data = await request.body()
-    asset = await run_in_threadpool(save_asset, runtime, key_id, data, talking_photo=True)
+    asset = await run_in_threadpool(partial(save_asset, runtime, key_id, data, talking_photo=True,
+                                            vet=partial(quick.require_one_face, runtime)))
     return envelopes.v1({"talking_photo_id": asset.id, "talking_photo_url": runtime.url_for(asset.blob_key)})
 
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 import base64
 import binascii
 import html
-import io
 import re
-from collections.abc import Callable
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Literal
 
-import soundfile
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from PIL import Image
@@ -31,11 +29,10 @@ from avatarstudio.api.auth import require_key
 from avatarstudio.catalog import avatars, voices
 from avatarstudio.errors import RenderError, ServiceError, invalid
 from avatarstudio.fetch import fetch
-from avatarstudio.render import speech
-from avatarstudio.render.vocabulary import SpeechTrack
+from avatarstudio.jobs import quick
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
-from avatarstudio.store.models import Asset, new_id
+from avatarstudio.store.models import Asset
 from avatarstudio.store.paging import page_of_list
 from avatarstudio.uploads import delete_asset, save_asset
 from avatarstudio.wire import v3 as wire_v3
@@ -55,39 +52,12 @@ SUPPORTED_ENGINES = ["avatar_iv"]
 TALKING_PHOTO_GENDER = "unknown"
 """An uploaded photo says nothing reliable about gender; clients require a string here."""
 
-PREVIEW_SENTENCES = {
-    "en": "Hello! This is how my voice sounds.",
-    "es": "¡Hola! Así suena mi voz.",
-    "fr": "Bonjour ! Voici comment sonne ma voix.",
-    "de": "Hallo! So klingt meine Stimme.",
-    "it": "Ciao! Ecco come suona la mia voce.",
-    "pt": "Olá! É assim que soa a minha voz.",
-    "nl": "Hallo! Zo klinkt mijn stem.",
-    "sv": "Hej! Så här låter min röst.",
-    "da": "Hej! Sådan lyder min stemme.",
-    "nb": "Hei! Slik høres stemmen min ut.",
-    "fi": "Hei! Tältä minun ääneni kuulostaa.",
-    "pl": "Cześć! Tak brzmi mój głos.",
-    "cs": "Ahoj! Takhle zní můj hlas.",
-    "ru": "Привет! Так звучит мой голос.",
-    "uk": "Привіт! Так звучить мій голос.",
-    "tr": "Merhaba! Sesim böyle duyuluyor.",
-    "el": "Γεια σας! Έτσι ακούγεται η φωνή μου.",
-}
-NUMBERS_SENTENCE = "1, 2, 3, 4, 5."
-"""Preview for the other languages: the engines read digits in the voice's own language."""
 
 
 def _page(items: list, limit: int, token: str | None) -> dict:
     """A v3 list page; the token is the offset of the next page."""
     page = page_of_list(items, token, limit)
     return envelopes.v3_page(page.items, page.has_more, page.next_token)
-
-
-def _wav(track: SpeechTrack) -> bytes:
-    out = io.BytesIO()
-    soundfile.write(out, track.samples, track.sample_rate, format="WAV", subtype="PCM_16")
-    return out.getvalue()
 
 
 def _default_voice_id(gender: str) -> str:
@@ -139,7 +109,7 @@ def _voice_preview_url(runtime: Runtime, voice_id: str) -> str:
 
 
 def _builtin_look(runtime: Runtime, avatar: avatars.Avatar) -> Look:
-    height, width = avatars.look_image(avatar.avatar_id).shape[:2]
+    width, height = avatar.preview_width, avatars.LOOK_HEIGHT
     tags = (avatar.kind, "transparent_background") if avatar.supports_alpha else (avatar.kind,)
     return Look(avatar.avatar_id, avatar.name, avatar.group_id, avatar.group_name, avatar.gender,
                 "studio_avatar" if avatar.kind == "drawn" else "photo_avatar", True,
@@ -207,39 +177,23 @@ def _owned(public: bool, ownership: str | None) -> bool:
 
 # --- public preview files ------------------------------------------------------------------------------
 
-def _cached(runtime: Runtime, key: str, make: Callable[[], bytes], media_type: str) -> FileResponse:
-    """Serve the blob at `key`, making and storing it on first request (concurrent first requests may both
-    make it; the store's atomic writes keep either result whole)."""
-    if not runtime.blobs.exists(key):
-        runtime.blobs.put_bytes(key, make())
-    return FileResponse(runtime.blobs.local_path(key), media_type=media_type,
-                        headers={"Cache-Control": "public, max-age=86400"})
-
-
-def _png(avatar_id: str) -> bytes:
-    out = io.BytesIO()
-    Image.fromarray(avatars.look_image(avatar_id), "RGBA").save(out, format="PNG")
-    return out.getvalue()
-
-
-def _preview_sentence(voice: voices.Voice) -> str:
-    return PREVIEW_SENTENCES.get(voice.language_code, NUMBERS_SENTENCE)
+def _preview_file(runtime: Runtime, kind: quick.PreviewKind, item_id: str) -> FileResponse:
+    """The preview file, made by a worker on its first request and then served from the blob store."""
+    return FileResponse(runtime.blobs.local_path(quick.preview(runtime, kind, item_id)),
+                        media_type=quick.PREVIEW_MEDIA_TYPES[kind], headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/catalog/avatars/{avatar_id}/preview.png", summary="A built-in avatar's preview still (public)")
 def avatar_preview(request: Request, avatar_id: str) -> FileResponse:
     if avatars.get_avatar(avatar_id) is None:
         raise ServiceError("avatar_not_found", f"Avatar {avatar_id} not found", param="avatar_id")
-    return _cached(runtime_of(request), f"catalog/avatars/{avatar_id}.png", lambda: _png(avatar_id), "image/png")
+    return _preview_file(runtime_of(request), "avatar", avatar_id)
 
 
 @router.get("/catalog/voices/{voice_id}/preview.wav", summary="A voice's spoken sample (public)")
 def voice_preview(request: Request, voice_id: str) -> FileResponse:
-    """A short sentence in the voice's language (digits for languages without a written sample), synthesised on
-    the first request and then served from the blob store."""
-    voice = _voice(voice_id)
-    return _cached(runtime_of(request), f"catalog/voices/{voice_id}.wav",
-                   lambda: _wav(speech.synthesize(_preview_sentence(voice), voice)), "audio/wav")
+    """A short sentence in the voice's language (digits for languages without a written sample)."""
+    return _preview_file(runtime_of(request), "voice", _voice(voice_id).voice_id)
 
 
 # --- avatars: v2 ---------------------------------------------------------------------------------------
@@ -378,7 +332,8 @@ async def create_avatar_v3(request: Request, key_id: Key) -> dict:
                                          "not supported")
 
     def create() -> dict:
-        asset = save_asset(runtime, key_id, _photo_bytes(runtime, parsed.file), name=parsed.name, talking_photo=True)
+        asset = save_asset(runtime, key_id, _photo_bytes(runtime, parsed.file), name=parsed.name, talking_photo=True,
+                           vet=partial(quick.require_one_face, runtime))
         look = _talking_photo_look(runtime, asset)
         return {"avatar_group": _v3_group(_group(runtime, look.group_id)), "avatar_item": _v3_look(look)}
 
@@ -519,14 +474,10 @@ def _speech(runtime: Runtime, parsed: SpeechRequest) -> dict:
     if parsed.locale is None and parsed.language is not None and not _speaks(voice, parsed.language):
         raise invalid("language", f"voice {voice.name!r} speaks {voice.language}; pick a voice for "
                                   f"{parsed.language} (GET /v3/voices?language=...)")
-    try:
-        track = speech.synthesize(_script(parsed.text, parsed.input_type), voice,
-                                  speech.VoiceSettings(speed=parsed.speed, locale=parsed.locale))
-    except speech.SpeechError as error:
-        raise invalid(SPEECH_ERROR_PARAMS.get(error.code, "text"), error.message) from None
-    request_id = new_id()
-    key = f"speech/{request_id}.wav"
-    runtime.blobs.put_bytes(key, _wav(track))
-    return {"audio_url": runtime.url_for(key), "duration": round(track.duration, 3), "request_id": request_id,
-            "word_timestamps": [{"word": word.label, "start": round(word.start, 3), "end": round(word.end, 3)}
-                                for word in track.words]}
+    request_id, spoken = quick.speak(runtime, _script(parsed.text, parsed.input_type), voice.voice_id, parsed.speed,
+                                     parsed.locale)
+    if isinstance(spoken, quick.Refused):
+        raise invalid(SPEECH_ERROR_PARAMS.get(spoken.code, "text"), spoken.message)
+    return {"audio_url": runtime.url_for(spoken.key), "duration": round(spoken.duration, 3), "request_id": request_id,
+            "word_timestamps": [{"word": word, "start": round(start, 3), "end": round(end, 3)}
+                                for word, start, end in spoken.words]}

@@ -22,7 +22,8 @@ from avatarstudio.render.compose.image_file import load_image
 from avatarstudio.render.compose.placement import Placement, place
 from avatarstudio.render.vocabulary import FaceBox, FaceParams, Frame, MediaResolver
 
-__all__ = ["AvatarEngine", "FaceBox", "FaceParams", "builtin_engine", "photo_engine", "placed_engine"]
+__all__ = ["AvatarEngine", "FaceBox", "FaceParams", "builtin_engine", "look_image", "photo_engine",
+           "placed_engine"]
 
 PLACEMENT_PROBE_HEIGHT = 256
 """The height of the engine built only to learn a look's proportions and face position before placing it."""
@@ -95,6 +96,15 @@ def placed_engine(character: spec.Character, canvas: tuple[int, int], resolve: M
     placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y,
                       character.style, face_box=sizing.face_box)
     return make(max(2, placement.height)), placement
+
+
+@lru_cache(maxsize=None)
+def look_image(avatar_id: str) -> Frame:
+    """The look at rest as an RGBA still, `catalog.LOOK_HEIGHT` pixels tall (its preview image); cached and
+    read-only. Raises `catalog.UnknownAvatar` for an id not in the catalogue."""
+    still = builtin_engine(avatar_id, catalog.LOOK_HEIGHT).frame(FaceParams())
+    still.flags.writeable = False
+    return still
 
 
 @lru_cache(maxsize=1)
