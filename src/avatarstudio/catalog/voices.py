@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from avatarstudio.catalog import espeak_voices
+from avatarstudio.errors import ServiceError
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,36 @@ def get_voice(voice_id: str) -> Voice | None:
     return _by_id().get(voice_id)
 
 
+def find_voice(voice_id: str, param: str = "voice_id") -> Voice:
+    """The catalogue voice with `voice_id`; ServiceError voice_not_found naming `param` when there is none."""
+    voice = get_voice(voice_id)
+    if voice is None:
+        raise ServiceError("voice_not_found", f"Voice {voice_id} not found", param=param)
+    return voice
+
+
 @functools.cache
 def _by_id() -> dict[str, Voice]:
     return {voice.voice_id: voice for voice in list_voices()}
+
+
+def speaks(voice: Voice, language: str) -> bool:
+    """`language` as a name ("English"), a code ("en", "cmn") or a locale's language ("zh" of zh-CN)."""
+    wanted = language.strip().lower()
+    return wanted in (voice.language.lower(), voice.language_code.lower(), voice.locale.split("-")[0].lower())
+
+
+def engine_matches(voice: Voice, engine: str) -> bool:
+    """Our engines by name (piper, espeak); "starfish", HeyGen's engine for its TTS endpoint, matches every voice
+    because every catalogue voice works with POST /v3/voices/speech."""
+    return engine.lower() in (voice.engine, "starfish")
+
+
+def default_voice_id(gender: str) -> str:
+    """The first English catalogue voice of the avatar's gender (the default voice when none matches)."""
+    match = next((voice for voice in list_voices()
+                  if voice.language_code == "en" and voice.gender == gender), None)
+    return match.voice_id if match else DEFAULT_VOICE_ID
 
 
 def _piper_voices() -> list[Voice]:

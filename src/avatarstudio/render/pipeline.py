@@ -60,6 +60,10 @@ class Rendered:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage: speech, motion, avatar, compose, encode, side_files."""
 
+    def files(self) -> dict[str, Path]:
+        """Each file made, by its role (spec.OUTPUT_ROLES, whose names are this class's fields)."""
+        return {role: getattr(self, role) for role in spec.OUTPUT_ROLES if getattr(self, role) is not None}
+
 
 @dataclass
 class _Scene:

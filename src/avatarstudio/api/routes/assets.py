@@ -37,7 +37,8 @@ def _v3_asset(runtime: Runtime, asset: Asset) -> dict:
 @router.post("/v1/asset", summary="Upload a file: the raw bytes as the body (checked by content)")
 async def upload_v1(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
-    asset = save_asset(runtime, key_id, await request.body(), name=request.headers.get("x-file-name", ""))
+    data = await request.body()
+    asset = await run_in_threadpool(save_asset, runtime, key_id, data, name=request.headers.get("x-file-name", ""))
     return envelopes.v1(_v1_asset(runtime, asset))
 
 
@@ -78,7 +79,7 @@ async def upload_v3(request: Request, key_id: Key, file: UploadFile) -> dict:
     data = await file.read(V3_MAX_BYTES + 1)
     if len(data) > V3_MAX_BYTES:
         raise ServiceError("payload_too_large", "file is invalid: uploads are limited to 32 MB", param="file")
-    asset = save_asset(runtime, key_id, data, name=file.filename or "")
+    asset = await run_in_threadpool(save_asset, runtime, key_id, data, name=file.filename or "")
     return envelopes.v3({"asset_id": asset.id, "url": runtime.url_for(asset.blob_key), "mime_type": asset.mime_type,
                          "size_bytes": asset.size_bytes})
 

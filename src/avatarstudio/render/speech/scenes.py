@@ -36,8 +36,7 @@ def _spoken(said: spec.Speech, resolve: MediaResolver, captions: bool) -> Speech
         voice = voices.get_voice(said.voice_id)
         if voice is None:
             raise RenderError("render_failed", f"Voice {said.voice_id} not found")
-        settings = VoiceSettings(said.speed, said.pitch, said.locale, said.emotion, said.stability, said.style)
-        return synthesize(said.text, voice, settings)
+        return synthesize(said.text, voice, VoiceSettings.of(said))
     if isinstance(said, spec.Silence):
         return silence(said.seconds)
     return load_audio(resolve(said.audio, "audio"), said.language, transcribe=captions)
