@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from live_service import start_service, stop_service
 
 from avatarstudio.catalog.avatars import list_avatars
@@ -34,6 +35,7 @@ def test_the_running_api_with_its_queue_loads_no_engine(tmp_path: Path) -> None:
                          f"create_app(open_runtime(load_settings({str(tmp_path)!r})))") == []
 
 
+@pytest.mark.service
 def test_work_with_no_worker_to_do_it_fails_in_bounded_time_with_a_reason(tmp_path: Path) -> None:
     """Speech, previews and the face check need a worker; without one a request waits a bounded time, then 503."""
     service = start_service(tmp_path, workers=0, AVATARSTUDIO_QUICK_JOB_SECONDS="1")
