@@ -6,6 +6,8 @@ result store); a result the user caused is returned as such, never raised.
 from __future__ import annotations
 
 import io
+import tempfile
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,6 +15,8 @@ import soundfile
 from PIL import Image
 
 from avatarstudio.catalog import voices
+from avatarstudio.errors import RenderError
+from avatarstudio.fetch import fetch
 from avatarstudio.jobs.quick import PreviewKind, Refused, Spoken, preview_key
 from avatarstudio.render import speech
 from avatarstudio.render.avatars import look_image
@@ -80,6 +84,19 @@ def face_problem(runtime: Runtime, key: str) -> str | None:
         return error.message
     except (OSError, ValueError) as error:
         return f"the image cannot be decoded ({error})"
+    return None
+
+
+def fetch_photo(runtime: Runtime, key: str, url: str) -> str | None:
+    """Fetch the URL into blob `key`; why it could not be fetched, or None when it was."""
+    settings = runtime.settings
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            path = fetch(url, Path(scratch) / "photo", allow_private=settings.allow_private_urls,
+                         max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout_seconds)
+        except RenderError as error:
+            return error.message
+        runtime.blobs.put_file(key, path)
     return None
 
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
 
 QUICK_QUEUE = "avatarstudio-quick"
-QUICK_JOBS = ("speak", "preview", "face_problem")
+QUICK_JOBS = ("speak", "preview", "face_problem", "fetch_photo")
 """The functions of quick_work.py a request may ask a worker to run."""
 RESULT_POLL_SECONDS = 0.05
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import tempfile
 from functools import partial
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -17,8 +15,7 @@ from avatarstudio.api.auth import require_key
 from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.catalog import looks
-from avatarstudio.errors import RenderError, ServiceError, invalid
-from avatarstudio.fetch import fetch
+from avatarstudio.errors import ServiceError, invalid
 from avatarstudio.jobs import quick
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
@@ -134,7 +131,7 @@ def look_v3(request: Request, key_id: Key, look_id: str) -> dict:
 
 
 def _photo_bytes(runtime: Runtime, image: object) -> bytes:
-    """The bytes of a v3 image input: an uploaded asset, inline base64, or a URL fetched under the safety rules."""
+    """The bytes of a v3 image input: an uploaded asset, inline base64, or a URL (a worker fetches it)."""
     if isinstance(image, wire_v3.ImageByAsset):
         asset = Assets(runtime.db).get(image.asset_id)
         if asset is None:
@@ -145,14 +142,7 @@ def _photo_bytes(runtime: Runtime, image: object) -> bytes:
             return base64.b64decode(image.data, validate=True)
         except (binascii.Error, ValueError):
             raise invalid("file.data", "not base64") from None
-    settings = runtime.settings
-    with tempfile.TemporaryDirectory() as scratch:
-        try:
-            path = fetch(image.url, Path(scratch) / "photo", allow_private=settings.allow_private_urls,
-                         max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout_seconds)
-        except RenderError as error:
-            raise ServiceError("invalid_parameter", f"file.url is invalid: {error.message}", param="file.url") from None
-        return path.read_bytes()
+    return quick.fetched_photo(runtime, image.url, "file.url")
 
 
 @router.post("/v3/avatars", summary="Create a photo avatar (a talking photo) from an image with one face",
