@@ -17,9 +17,9 @@ from avatarstudio import keys
 from avatarstudio.config import ConfigError, Settings, load_settings
 from avatarstudio.errors import RenderError, ServiceError
 from avatarstudio.store.keys import ApiKeys
+from avatarstudio.translate import CREATE_ENDPOINTS, translate_body
 
 PR_SET_PDEATHSIG = 1
-RENDER_APIS = ("v1-webm", "v2-videos", "v3-videos", "v2-generate")
 log = logging.getLogger("avatarstudio")
 
 
@@ -94,34 +94,27 @@ def worker(args: argparse.Namespace) -> int:
     runtime = open_runtime(_settings(args))
     stop = threading.Event()
     start_reaper(runtime, stop)
-    consumer = runtime.queue.huey.create_consumer(workers=args.threads, worker_type="thread", periodic=False,
-                                                  initial_delay=0.05, backoff=1.15, max_delay=0.5)
-    consumer.run()
+    # The quick jobs a request waits for (speech, previews, the face check) have threads of their own, so a long
+    # render never holds them up; the render consumer runs in the foreground and owns the signal handlers.
+    quick, renders = (huey.create_consumer(workers=args.threads, worker_type="thread", periodic=False,
+                                           initial_delay=0.05, backoff=1.15, max_delay=0.5)
+                      for huey in (runtime.queue.quick, runtime.queue.huey))
+    quick.start()
+    renders.run()
     stop.set()
     return 0
 
 
 def render(args: argparse.Namespace) -> int:
     """One request rendered in this process, no server: same validation, same pipeline, files in OUT_DIR."""
-    from avatarstudio import translate
     from avatarstudio.jobs.render_job import resolver
     from avatarstudio.render import pipeline
     from avatarstudio.runtime import open_runtime
     from avatarstudio.uploads import DbLookup
-    from avatarstudio.wire import v1, v2, v3
-    from avatarstudio.wire.common import parse
 
     body = json.loads(Path(args.body).read_text())
     runtime = open_runtime(_settings(args))
-    lookup = DbLookup(runtime, keys.ENV_KEY_ID)
-    if args.api == "v1-webm":
-        job = translate.webm(parse(v1.WebmRequest, body), lookup)
-    elif args.api == "v2-videos":
-        job = translate.avatar_iv(parse(v2.AvatarIVRequest, body), lookup)
-    elif args.api == "v3-videos":
-        job = translate.v3_video(parse(v3.create_video_model(body), body), lookup)
-    else:
-        job = translate.studio(parse(v2.GenerateRequest, body), lookup)
+    job = translate_body(args.api, body, DbLookup(runtime, keys.ENV_KEY_ID))
     out = Path(args.output)
     started = time.monotonic()
 
@@ -131,10 +124,8 @@ def render(args: argparse.Namespace) -> int:
     rendered = pipeline.render(job.spec, out, resolver(runtime, out), progress=report,
                                max_seconds=runtime.settings.max_video_seconds)
     print(f"\nrendered {rendered.duration:.2f} s of video in {time.monotonic() - started:.2f} s", file=sys.stderr)
-    for path in (rendered.video, rendered.captioned, rendered.thumbnail, rendered.gif, rendered.srt, rendered.vtt,
-                 rendered.ass):
-        if path is not None:
-            print(path)
+    for path in rendered.files().values():
+        print(path)
     for note in rendered.notes:
         print(f"note: {note}", file=sys.stderr)
     return 0
@@ -182,7 +173,7 @@ def parser() -> argparse.ArgumentParser:
     worker_cmd.add_argument("--threads", type=int, default=1)
     render_cmd = commands.add_parser("render", help="render one request body without a server")
     render_cmd.add_argument("body")
-    render_cmd.add_argument("--api", choices=RENDER_APIS, required=True)
+    render_cmd.add_argument("--api", choices=tuple(CREATE_ENDPOINTS), required=True)
     render_cmd.add_argument("-o", "--output", required=True)
     keys_cmd = commands.add_parser("keys", help="create, list or revoke API keys")
     keys_cmd.add_argument("action", choices=("create", "list", "revoke"))

@@ -40,6 +40,8 @@ class Settings:
     fetch_max_bytes: int = 100 * 1024 * 1024
     fetch_timeout_seconds: float = 30.0
     max_video_seconds: float = 3600.0
+    quick_job_seconds: float = 120.0
+    """How long a request waits for the worker to make what it asks for (speech, a preview, the face check)."""
 
 
 def _env_number(name: str, default: float, kind: type = float) -> float:
@@ -127,5 +129,6 @@ def load_settings(data_dir: str | Path | None = None, host: str = "127.0.0.1", p
         webhook_attempts=int(_env_number("AVATARSTUDIO_WEBHOOK_ATTEMPTS", 5, int)),
         webhook_backoff_seconds=_env_number("AVATARSTUDIO_WEBHOOK_BACKOFF_SECONDS", 2.0),
         allow_private_urls=_env_flag("AVATARSTUDIO_ALLOW_PRIVATE_URLS", False),
+        quick_job_seconds=_env_number("AVATARSTUDIO_QUICK_JOB_SECONDS", 120.0),
     )
 

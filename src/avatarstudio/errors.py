@@ -16,6 +16,7 @@ HTTP_STATUS = {
     "unsupported_media_type": 415,
     "rate_limit_exceeded": 429,
     "internal_error": 500,
+    "service_unavailable": 503,
 }
 
 V1_CODES = {
@@ -34,6 +35,7 @@ V1_CODES = {
     "unsupported_media_type": 400415,
     "rate_limit_exceeded": 400429,
     "internal_error": 500000,
+    "service_unavailable": 500003,
 }
 
 

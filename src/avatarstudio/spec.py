@@ -17,16 +17,23 @@ class MediaRef:
     value: str
 
 
-@dataclass(frozen=True)
-class TextSpeech:
-    text: str
-    voice_id: str
+@dataclass(frozen=True, kw_only=True)
+class VoiceTuning:
+    """How a text is spoken, declared once: the speech stage's VoiceSettings checks and applies these fields
+    (render/speech/settings.py says what each does); the wire models map each family's names onto them."""
+
     speed: float = 1.0
     pitch: float = 0.0
     locale: str | None = None
     emotion: str | None = None
     stability: float | None = None
     style: float | None = None
+
+
+@dataclass(frozen=True)
+class TextSpeech(VoiceTuning):
+    text: str
+    voice_id: str
     volume: float = 1.0
 
 
@@ -144,6 +151,10 @@ class VideoSpec:
 SPEC_VERSION = 1
 """The stored form's version. A change that older readers would misread (a renamed field, a new meaning) raises
 it, and from_dict converts each older version it still meets; records from before versions existed are 1."""
+
+OUTPUT_ROLES = ("video", "thumbnail", "gif", "srt", "vtt", "ass", "captioned")
+"""The files a render makes, by role; a video's stored files are keyed by these ("captioned" only when captions
+were asked for)."""
 
 _UNION_TYPES = {cls.__name__: cls for cls in (TextSpeech, AudioSpeech, Silence, BuiltinLook, PhotoLook, MediaRef)}
 

@@ -1,12 +1,14 @@
-"""Validated wire requests -> the internal VideoSpec. One function per create endpoint.
+"""Validated wire requests -> the internal VideoSpec. One function per create endpoint, and the table of them
+(CREATE_ENDPOINTS) that both the API and `avatarstudio render` go through.
 
 Ids are checked here, at request time, so an unknown avatar, voice or asset is refused with the family's
 not-found error instead of failing later in the worker.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from avatarstudio import spec
 from avatarstudio.catalog import avatars, voices
@@ -44,9 +46,7 @@ class Translated:
 
 
 def _voice(voice_id: str, param: str) -> str:
-    if voices.get_voice(voice_id) is None:
-        raise ServiceError("voice_not_found", f"Voice {voice_id} not found", param=param)
-    return voice_id
+    return voices.find_voice(voice_id, param).voice_id
 
 
 def _asset(lookup: Lookup, asset_id: str, kind: str, param: str) -> spec.MediaRef:
@@ -242,3 +242,27 @@ def _studio_text(text: v2.TextOverlay | None) -> spec.TextOverlay | None:
         return None
     return spec.TextOverlay(text.text, text.font_family, text.font_size, text.font_weight == "bold", text.color,
                             text.position.x, text.position.y, text.text_align, text.line_height, text.width)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A create endpoint: the wire model a body is validated against (v3 picks it from the body), and its
+    translation."""
+
+    model: Callable[[Any], type[common.Wire]]
+    translate: Callable[[Any, Lookup], Translated]
+
+
+CREATE_ENDPOINTS: dict[str, Endpoint] = {
+    "v1-webm": Endpoint(lambda _: v1.WebmRequest, webm),
+    "v2-videos": Endpoint(lambda _: v2.AvatarIVRequest, avatar_iv),
+    "v3-videos": Endpoint(v3.create_video_model, v3_video),
+    "v2-generate": Endpoint(lambda _: v2.GenerateRequest, studio),
+}
+"""By the name a video records as its `api`: POST /v1/video.webm, /v2/videos, /v3/videos, /v2/video/generate."""
+
+
+def translate_body(api: str, body: Any, lookup: Lookup) -> Translated:
+    """The body of create endpoint `api` validated (ServiceError naming the bad field) and translated."""
+    endpoint = CREATE_ENDPOINTS[api]
+    return endpoint.translate(common.parse(endpoint.model(body), body), lookup)

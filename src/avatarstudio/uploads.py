@@ -1,10 +1,12 @@
-"""Uploaded files: checked by content (and a talking photo for its one face), stored as blobs, recorded as assets.
+"""Uploaded files: checked by content (and by a caller's vet, a talking photo's face check), stored as blobs,
+recorded as assets.
 
 The rules that refuse an upload live here, in the caller's words (ServiceError naming the field); the records
 themselves are store/assets.py's."""
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
@@ -16,7 +18,11 @@ MAX_BYTES = {"image": 50 * 1024 * 1024, "audio": 50 * 1024 * 1024, "video": 100 
 
 
 def save_asset(runtime: Runtime, key_id: str, data: bytes, name: str = "", talking_photo: bool = False,
-               folder_id: str | None = None, max_bytes: int | None = None) -> Asset:
+               folder_id: str | None = None, max_bytes: int | None = None,
+               vet: Callable[[bytes, str], None] | None = None) -> Asset:
+    """Store an upload and record it. `vet(data, file_type)` runs after the checks every upload gets and before
+    anything is stored; it raises ServiceError to refuse (a talking photo's face check, which a worker makes:
+    jobs/quick.py)."""
     if not data:
         raise ServiceError("invalid_parameter", "file is invalid: the upload is empty", param="file")
     found = sniff(data)
@@ -28,8 +34,8 @@ def save_asset(runtime: Runtime, key_id: str, data: bytes, name: str = "", talki
     if len(data) > limit:
         raise ServiceError("payload_too_large", f"file is invalid: {file_type} files are limited to "
                            f"{limit // (1024 * 1024)} MB", param="file")
-    if talking_photo:
-        _require_one_face(data, file_type)
+    if vet is not None:
+        vet(data, file_type)
     asset_id = new_id()
     extension = mimetypes.guess_extension(mime) or ""
     blob_key = f"assets/{asset_id}/file{extension}"
@@ -43,29 +49,6 @@ def delete_asset(runtime: Runtime, asset_id: str) -> None:
     """Removes the record, then the file; store.NotFound when there is no such asset."""
     Assets(runtime.db).delete(asset_id)
     runtime.blobs.delete_prefix(f"assets/{asset_id}/")
-
-
-def _require_one_face(data: bytes, file_type: str) -> None:
-    """A talking photo is an image showing exactly one face; the error says which rule it broke."""
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    from avatarstudio.render.face import FaceError, analyse
-
-    if file_type != "image":
-        raise ServiceError("invalid_parameter", "file is invalid: a talking photo must be a JPEG or PNG image",
-                           param="file")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            pixels = np.asarray(image.convert("RGB"))
-        analyse(pixels)
-    except (OSError, ValueError) as error:
-        raise ServiceError("invalid_parameter", f"file is invalid: the image cannot be decoded ({error})",
-                           param="file") from None
-    except FaceError as error:
-        raise ServiceError("invalid_parameter", f"file is invalid: {error.message}", param="file") from None
 
 
 class DbLookup:

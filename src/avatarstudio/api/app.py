@@ -1,4 +1,9 @@
-"""The HTTP application: routers, envelopes, path normalisation. It translates wire formats; it never renders."""
+"""The HTTP application: routers, envelopes, path normalisation. It translates wire formats; it never renders.
+
+One rule for blocking work: a route that does any (database, blob store, waiting on a worker) is a plain `def`,
+which FastAPI runs in its thread pool; an `async def` route only awaits the request's body, then hands the rest
+to `run_in_threadpool`. Nothing blocks the event loop.
+"""
 from __future__ import annotations
 
 import posixpath
@@ -10,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from avatarstudio.api import envelopes, openapi
-from avatarstudio.api.routes import account, assets, catalog, files, videos, web, webhooks
+from avatarstudio.api.routes import account, assets, avatars, files, previews, speech, videos, voices, web, webhooks
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.repository import NotFound
@@ -67,7 +72,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         response.status_code = error.status_code
         return response
 
-    for module in (videos, assets, catalog, webhooks, account, files, web):
+    for module in (videos, assets, avatars, voices, speech, previews, webhooks, account, files, web):
         app.include_router(module.router)
     openapi.install(app)
     app.add_middleware(NormalisePath)

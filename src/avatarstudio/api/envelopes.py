@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from avatarstudio.errors import ServiceError
+from avatarstudio.store.paging import page_of_list
 from avatarstudio.store.repository import NotFound
 
 DOC_URL = "/docs"
@@ -46,6 +47,12 @@ def v3(data: Any) -> dict:
 
 def v3_page(items: list, has_more: bool = False, next_token: str | None = None) -> dict:
     return {"data": items, "has_more": has_more, "next_token": next_token}
+
+
+def v3_list_page(items: list, limit: int, token: str | None) -> dict:
+    """The page of a whole list of `items` that `token` asks for."""
+    page = page_of_list(items, token, limit)
+    return v3_page(page.items, page.has_more, page.next_token)
 
 
 def error_body(path: str, error: ServiceError) -> dict:

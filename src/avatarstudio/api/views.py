@@ -4,6 +4,7 @@ from __future__ import annotations
 from avatarstudio.errors import FAILURE_V1_CODES
 from avatarstudio.jobs.announce import share_page
 from avatarstudio.runtime import Runtime
+from avatarstudio.spec import OUTPUT_ROLES
 from avatarstudio.store.models import Video
 
 V2_STATUS = {"waiting": "pending"}
@@ -13,7 +14,7 @@ V2_STATUS = {"waiting": "pending"}
 def _links(runtime: Runtime, video: Video) -> dict[str, str | None]:
     done = video.status == "completed"
     return {role: runtime.url_for(video.files.get(role)) if done else None
-            for role in ("video", "thumbnail", "gif", "srt", "vtt", "ass", "captioned")}
+            for role in OUTPUT_ROLES}
 
 
 def v1_status(runtime: Runtime, video: Video) -> dict:

@@ -7,12 +7,9 @@ once published, since API clients store them. How a look is rendered is recorded
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-
-from avatarstudio.render.vocabulary import Frame
 
 LOOK_HEIGHT = 512
-"""Pixel height of the preview still returned by `look_image`."""
+"""Pixel height of each look's preview still (render/avatars' `look_image` draws it)."""
 
 ASTRONAUT_SOURCE = "scikit-image skimage/data/astronaut.png: NASA portrait of astronaut Eileen Collins"
 ASTRONAUT_LICENCE = "NASA, public domain, shipped in scikit-image"
@@ -26,7 +23,8 @@ class UnknownAvatar(LookupError):
 
 @dataclass(frozen=True)
 class Avatar:
-    """One built-in look. `preferred_orientation` is the video orientation the framing suits best."""
+    """One built-in look. `preferred_orientation` is the video orientation the framing suits best; `preview_width`
+    is its preview still's width at LOOK_HEIGHT (a test holds it to what the engine draws)."""
 
     avatar_id: str
     name: str
@@ -38,17 +36,21 @@ class Avatar:
     preferred_orientation: str
     source: str
     licence: str
+    preview_width: int
+
+
+DRAWN_PREVIEW_WIDTH = 410
 
 
 def _drawn(avatar_id: str, name: str, gender: str, group: str, orientation: str) -> Avatar:
     return Avatar(avatar_id, name, gender, "drawn", group, group.split("_")[0], True, orientation,
-                  DRAWN_SOURCE, DRAWN_LICENCE)
+                  DRAWN_SOURCE, DRAWN_LICENCE, DRAWN_PREVIEW_WIDTH)
 
 
-def _astronaut(avatar_id: str, name: str, orientation: str) -> Avatar:
+def _astronaut(avatar_id: str, name: str, orientation: str, preview_width: int) -> Avatar:
     # An opaque photo whose background person segmentation (render/face) removes on request: WebM works.
     return Avatar(avatar_id, name, "female", "photo", "Astronaut_public", "Astronaut", True, orientation,
-                  ASTRONAUT_SOURCE, ASTRONAUT_LICENCE)
+                  ASTRONAUT_SOURCE, ASTRONAUT_LICENCE, preview_width)
 
 
 AVATARS: tuple[Avatar, ...] = (
@@ -56,9 +58,9 @@ AVATARS: tuple[Avatar, ...] = (
     _drawn("Ava_drawn_close", "Ava (close)", "female", "Ava_drawn", "vertical"),
     _drawn("Noah_drawn_front", "Noah (front)", "male", "Noah_drawn", "horizontal"),
     _drawn("Noah_drawn_close", "Noah (close)", "male", "Noah_drawn", "vertical"),
-    _astronaut("Astronaut_Portrait_public", "Astronaut (portrait)", "square"),
-    _astronaut("Astronaut_Closeup_public", "Astronaut (close-up)", "horizontal"),
-    _astronaut("Astronaut_Vertical_public", "Astronaut (vertical)", "vertical"),
+    _astronaut("Astronaut_Portrait_public", "Astronaut (portrait)", "square", 512),
+    _astronaut("Astronaut_Closeup_public", "Astronaut (close-up)", "horizontal", 512),
+    _astronaut("Astronaut_Vertical_public", "Astronaut (vertical)", "vertical", 288),
 )
 _BY_ID = {avatar.avatar_id: avatar for avatar in AVATARS}
 
@@ -71,17 +73,3 @@ def list_avatars() -> list[Avatar]:
 def get_avatar(avatar_id: str) -> Avatar | None:
     """The avatar with this id, or None."""
     return _BY_ID.get(avatar_id)
-
-
-@lru_cache(maxsize=None)
-def look_image(avatar_id: str) -> Frame:
-    """The look at rest as an RGBA still, `LOOK_HEIGHT` pixels tall (the preview image); cached and read-only.
-
-    Raises `UnknownAvatar` for an id not in the catalogue.
-    """
-    # Imported here, not at the top: the engines read this catalogue, and the catalogue stays importable alone.
-    from avatarstudio.render.avatars import FaceParams, builtin_engine
-
-    still = builtin_engine(avatar_id, LOOK_HEIGHT).frame(FaceParams())
-    still.flags.writeable = False
-    return still

@@ -1,8 +1,8 @@
 """The voice catalogue: every voice the installed engines can speak, with ids that never change between runs.
 
-Piper models come first (the default, Joe, leads the list), then festival's (listed even where the festival
-program is missing; speaking then fails with a SpeechError naming the package to install), then espeak-ng: one male voice per language it
-ships and a female one (espeak's "f2" variant) per language. An espeak voice's locales are the accents
+Plain data, light to import: no engine is loaded to list the voices (the API process lists them and never
+speaks). Piper models come first (the default, Joe, leads the list), then festival's, then espeak-ng (read from
+its data files, espeak_voices.py): one male voice per language it ships and a female one (espeak's "f2" variant) per language. An espeak voice's locales are the accents
 espeak has for that language (en-US, en-GB-x-rp, ...); voice_settings.locale picks among them.
 """
 from __future__ import annotations
@@ -13,7 +13,8 @@ import locale as system_locale
 import re
 from dataclasses import dataclass
 
-from avatarstudio.render.speech import espeak, festival, piper
+from avatarstudio.catalog import espeak_voices
+from avatarstudio.errors import ServiceError
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,27 @@ class Voice:
     emotion_support: bool
     locales: tuple[str, ...]
 
+
+@dataclass(frozen=True)
+class OneLocaleVoice:
+    """A voice that speaks one locale, as each piper model and festival voice does; `engine_voice` is the
+    engine's own name for it (a piper model in render/speech/piper.py's MODELS, a festival voice)."""
+
+    engine_voice: str
+    name: str
+    language: str
+    locale: str
+    gender: str
+
+
+PIPER_VOICES: tuple[OneLocaleVoice, ...] = (
+    OneLocaleVoice("en_US-joe-medium", "Joe", "English", "en-US", "male"),
+)
+FESTIVAL_VOICES: tuple[OneLocaleVoice, ...] = (
+    OneLocaleVoice("cmu_us_slt_arctic_hts", "Slt", "English", "en-US", "female"),
+)
+"""Listed even where the festival program is missing; speaking then fails with a SpeechError naming the package
+to install."""
 
 ESPEAK_FEMALE_VARIANT = "f2"
 ESPEAK_DEFAULT_ACCENT = {"en": "en-us"}
@@ -58,40 +80,65 @@ def get_voice(voice_id: str) -> Voice | None:
     return _by_id().get(voice_id)
 
 
+def find_voice(voice_id: str, param: str = "voice_id") -> Voice:
+    """The catalogue voice with `voice_id`; ServiceError voice_not_found naming `param` when there is none."""
+    voice = get_voice(voice_id)
+    if voice is None:
+        raise ServiceError("voice_not_found", f"Voice {voice_id} not found", param=param)
+    return voice
+
+
 @functools.cache
 def _by_id() -> dict[str, Voice]:
     return {voice.voice_id: voice for voice in list_voices()}
 
 
+def speaks(voice: Voice, language: str) -> bool:
+    """`language` as a name ("English"), a code ("en", "cmn") or a locale's language ("zh" of zh-CN)."""
+    wanted = language.strip().lower()
+    return wanted in (voice.language.lower(), voice.language_code.lower(), voice.locale.split("-")[0].lower())
+
+
+def engine_matches(voice: Voice, engine: str) -> bool:
+    """Our engines by name (piper, espeak); "starfish", HeyGen's engine for its TTS endpoint, matches every voice
+    because every catalogue voice works with POST /v3/voices/speech."""
+    return engine.lower() in (voice.engine, "starfish")
+
+
+def default_voice_id(gender: str) -> str:
+    """The first English catalogue voice of the avatar's gender (the default voice when none matches)."""
+    match = next((voice for voice in list_voices()
+                  if voice.language_code == "en" and voice.gender == gender), None)
+    return match.voice_id if match else DEFAULT_VOICE_ID
+
+
 def _piper_voices() -> list[Voice]:
-    return [_one_locale_voice("piper", m.engine_voice, m.name, m.language, m.locale, m.gender) for m in piper.MODELS]
+    return [_one_locale_voice("piper", voice) for voice in PIPER_VOICES]
 
 
 def _festival_voices() -> list[Voice]:
-    return [_one_locale_voice("festival", v.engine_voice, v.name, v.language, v.locale, v.gender)
-            for v in festival.VOICES]
+    return [_one_locale_voice("festival", voice) for voice in FESTIVAL_VOICES]
 
 
-def _one_locale_voice(engine: str, engine_voice: str, name: str, language: str, locale: str, gender: str) -> Voice:
-    """A voice that speaks one locale, as each piper model and festival voice does."""
+def _one_locale_voice(engine: str, voice: OneLocaleVoice) -> Voice:
     return Voice(
-        voice_id=voice_id_for(engine, engine_voice),
-        name=name,
-        language=language,
-        language_code=locale.split("-")[0],
-        locale=locale,
-        gender=gender,
+        voice_id=voice_id_for(engine, voice.engine_voice),
+        name=voice.name,
+        language=voice.language,
+        language_code=voice.locale.split("-")[0],
+        locale=voice.locale,
+        gender=voice.gender,
         engine=engine,
-        engine_voice=engine_voice,
+        engine_voice=voice.engine_voice,
         support_pause=True,
         emotion_support=True,
-        locales=(locale,),
+        locales=(voice.locale,),
     )
 
 
 def _espeak_voices() -> list[Voice]:
-    groups: dict[str, list[espeak.EspeakVoice]] = {}
-    for voice in espeak.installed_voices():
+    groups: dict[str, list[espeak_voices.EspeakVoice]] = {}
+    for voice in espeak_voices.installed_voices():
         if voice.languages:
             groups.setdefault(_base_code(voice.languages[0]), []).append(voice)
     voices: list[Voice] = []
@@ -118,7 +165,7 @@ def _espeak_voices() -> list[Voice]:
     return voices
 
 
-def _display_name(code: str, members: list[espeak.EspeakVoice]) -> str:
+def _display_name(code: str, members: list[espeak_voices.EspeakVoice]) -> str:
     """The language's name: espeak's, without the accent qualifier when the accents are folded together."""
     if code in ESPEAK_LANGUAGE_NAMES:
         return ESPEAK_LANGUAGE_NAMES[code]
@@ -130,12 +177,12 @@ def _base_code(tag: str) -> str:
     return tag.split("-")[0]
 
 
-def _default_member(code: str, members: list[espeak.EspeakVoice]) -> espeak.EspeakVoice:
+def _default_member(code: str, members: list[espeak_voices.EspeakVoice]) -> espeak_voices.EspeakVoice:
     wanted = ESPEAK_DEFAULT_ACCENT.get(code, code)
     return next((voice for voice in members if voice.languages[0] == wanted), members[0])
 
 
-def _accent_tags(code: str, members: list[espeak.EspeakVoice]) -> list[str]:
+def _accent_tags(code: str, members: list[espeak_voices.EspeakVoice]) -> list[str]:
     """Each member's own tag, plus the regional tags it also answers to ("es-mx" for Latin American Spanish)."""
     tags = [voice.languages[0] for voice in members]
     tags += [tag for voice in members for tag in voice.languages[1:] if tag.startswith(f"{code}-")]
@@ -176,5 +223,5 @@ def _unbracketed(name: str) -> str:
     return re.sub(r"\s*\((.*)\)\s*$", r", \1", name).strip()
 
 
-DEFAULT_VOICE_ID = voice_id_for("piper", piper.MODELS[0].engine_voice)
+DEFAULT_VOICE_ID = voice_id_for("piper", PIPER_VOICES[0].engine_voice)
 """Joe, the piper voice."""

@@ -53,12 +53,8 @@ def resolver(runtime: Runtime, workdir: Path) -> pipeline.MediaResolver:
 
 
 def store_outputs(runtime: Runtime, video_id: str, rendered: pipeline.Rendered) -> dict[str, str]:
-    files = {"video": rendered.video, "thumbnail": rendered.thumbnail, "gif": rendered.gif, "srt": rendered.srt,
-             "vtt": rendered.vtt, "ass": rendered.ass, "captioned": rendered.captioned}
     keys = {}
-    for role, path in files.items():
-        if path is None:
-            continue
+    for role, path in rendered.files().items():
         key = f"videos/{video_id}/{path.name}"
         runtime.blobs.put_file(key, path)
         keys[role] = key

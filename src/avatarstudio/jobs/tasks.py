@@ -1,14 +1,27 @@
-"""The queue's tasks: render a video, deliver a webhook. Both take only ids; the database holds the rest."""
+"""The queues' tasks: render a video and deliver a webhook (taking only ids; the database holds the rest), and
+the quick jobs a request waits for (quick.py) on a queue of their own.
+
+The API process enqueues but never runs them, so the modules that render (and load engines) are imported only
+where a task runs.
+"""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from avatarstudio.jobs import render_job, webhooks
+from huey.exceptions import ResultTimeout, TaskException
+
+from avatarstudio.errors import ServiceError
+from avatarstudio.jobs import webhooks
 from avatarstudio.jobs.queue import make_huey
 from avatarstudio.store.webhooks import WebhookEvents
 
 if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
+
+QUICK_QUEUE = "avatarstudio-quick"
+QUICK_JOBS = ("speak", "preview", "face_problem", "fetch_photo")
+"""The functions of quick_work.py a request may ask a worker to run."""
+RESULT_POLL_SECONDS = 0.05
 
 
 class JobQueue:
@@ -19,6 +32,8 @@ class JobQueue:
         self.huey = make_huey(runtime.settings)
         self._render = self.huey.task(name="render_video")(self._run_render)
         self._deliver = self.huey.task(name="deliver_webhook")(self._run_delivery)
+        self.quick = make_huey(runtime.settings, QUICK_QUEUE, store_none=True)
+        self._quick = self.quick.task(name="quick_job")(self._run_quick)
 
     def render(self, video_id: str) -> None:
         self._render(video_id)
@@ -31,7 +46,29 @@ class JobQueue:
         for delivery_id in delivery_ids:
             self._deliver(delivery_id, 1)
 
+    def ask(self, job: str, *args: object) -> object:
+        """What the quick job `job` (one of QUICK_JOBS) returns for `args`, run by a worker; waits at most
+        settings.quick_job_seconds, then gives up on it (ServiceError 503)."""
+        waited = self.runtime.settings.quick_job_seconds
+        try:
+            return self._quick(job, *args).get(blocking=True, timeout=waited, max_delay=RESULT_POLL_SECONDS,
+                                               revoke_on_timeout=True)
+        except ResultTimeout:
+            raise ServiceError("service_unavailable", f"no worker finished this within {waited:.0f} s; try again "
+                               "later (is an avatarstudio worker running?)") from None
+        except TaskException as error:
+            raise ServiceError("internal_error", f"the worker failed: {error.metadata.get('error')}") from None
+
+    def _run_quick(self, job: str, *args: object) -> object:
+        if job not in QUICK_JOBS:
+            raise ValueError(f"no quick job {job!r}")
+        from avatarstudio.jobs import quick_work
+
+        return getattr(quick_work, job)(self.runtime, *args)
+
     def _run_render(self, video_id: str) -> None:
+        from avatarstudio.jobs import render_job
+
         render_job.run(self.runtime, video_id, self.deliver)
 
     def _run_delivery(self, delivery_id: str, attempt: int) -> None:

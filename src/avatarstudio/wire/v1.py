@@ -1,9 +1,9 @@
-"""POST /v1/video.webm (seed 000)."""
+"""POST /v1/video.webm (seed 000) and the v1 folder bodies."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from avatarstudio.wire.common import Dimension, Script, Wire
 
@@ -29,3 +29,16 @@ class WebmRequest(Wire):
         if has_text and (self.input_text is None or self.voice_id is None):
             raise ValueError("input_text and voice_id must be provided together")
         return self
+
+
+FolderName = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class CreateFolder(Wire):
+    name: FolderName
+    project_type: str | None = None
+    parent_id: str | None = None
+
+
+class RenameFolder(Wire):
+    name: FolderName

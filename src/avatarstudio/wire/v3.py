@@ -136,3 +136,14 @@ class CreatePhotoAvatarRequest(Wire):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     file: ImageInput
     avatar_group_id: str | None = None
+
+
+class SpeechRequest(Wire):
+    """POST /v3/voices/speech: speed goes to 2 here (the video endpoints stop at 1.5)."""
+
+    text: Script
+    voice_id: str
+    speed: Annotated[float, Field(ge=0.5, le=2.0)] = 1.0
+    locale: str | None = None
+    language: str | None = None
+    input_type: Literal["text", "ssml"] = "text"

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from avatarstudio.catalog.avatars import LOOK_HEIGHT, UnknownAvatar, get_avatar, list_avatars, look_image
-from avatarstudio.render.avatars import FaceParams, builtin_engine, photo_engine
+from avatarstudio.catalog.avatars import LOOK_HEIGHT, UnknownAvatar, get_avatar, list_avatars
+from avatarstudio.render.avatars import FaceParams, builtin_engine, look_image, photo_engine
 
 
 def test_catalogue_ids_are_unique_and_looks_group_by_person():
@@ -27,6 +27,12 @@ def test_every_look_renders(avatar):
     moved = engine.frame(FaceParams(head_x=0.04, head_roll=2.0, mouth_open=0.5, blink=1.0))
     assert moved.shape == engine.frame(FaceParams()).shape
     assert moved.shape[0] == 200
+
+
+@pytest.mark.parametrize("avatar", list_avatars(), ids=lambda a: a.avatar_id)
+def test_the_catalogue_knows_each_preview_size(avatar):
+    """The API lists image sizes from the catalogue without drawing the look; they must be the drawn ones."""
+    assert look_image(avatar.avatar_id).shape[:2] == (LOOK_HEIGHT, avatar.preview_width)
 
 
 def test_unknown_avatar_raises():

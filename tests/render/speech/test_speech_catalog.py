@@ -1,9 +1,12 @@
 """The voice catalogue: stable ids, the default first, many locales, and every voice really speaks."""
+import ctypes
+
 import numpy as np
 import pytest
 
+from avatarstudio.catalog.espeak_voices import installed_voices
 from avatarstudio.catalog.voices import DEFAULT_VOICE_ID, get_voice, list_voices, voice_id_for
-from avatarstudio.render.speech import synthesize
+from avatarstudio.render.speech import espeak, synthesize
 
 pytestmark = pytest.mark.slow
 
@@ -50,3 +53,39 @@ def test_every_voice_speaks_in_its_language(voice):
     assert 0.3 < track.duration < 10
     assert np.abs(track.samples).max() > 0.1
     assert track.words and all(w.start <= w.end <= track.duration for w in track.words)
+
+
+class _EspeakVoice(ctypes.Structure):
+    """espeak-ng's espeak_VOICE, as espeak_ListVoices returns it."""
+
+    _fields_ = [
+        ("name", ctypes.c_char_p), ("languages", ctypes.c_void_p), ("identifier", ctypes.c_char_p),
+        ("gender", ctypes.c_ubyte), ("age", ctypes.c_ubyte), ("variant", ctypes.c_ubyte), ("xx1", ctypes.c_ubyte),
+        ("score", ctypes.c_int), ("spare", ctypes.c_void_p),
+    ]
+
+
+def _language_tags(pointer: int) -> tuple[str, ...]:
+    """espeak's language list: repeated (priority byte, NUL-terminated tag), ended by a zero priority."""
+    tags: list[str] = []
+    while ctypes.string_at(pointer, 1)[0] != 0:
+        tag = ctypes.string_at(pointer + 1)
+        tags.append(tag.decode())
+        pointer += 2 + len(tag)
+    return tuple(tags)
+
+
+def test_espeak_voices_read_from_files_are_the_librarys_own_list():
+    """The catalogue reads espeak's voice files so that listing voices loads no engine; this asks the library."""
+    with espeak._LOCK:
+        lib = espeak._library().lib
+        lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_EspeakVoice))
+        found = lib.espeak_ListVoices(None)
+        listed = []
+        while found[len(listed)]:
+            voice = found[len(listed)].contents
+            listed.append((voice.name.decode().strip(), voice.identifier.decode(), _language_tags(voice.languages)))
+    from_files = [(voice.name, voice.identifier, voice.languages) for voice in installed_voices()]
+    assert from_files and set(from_files) <= set(listed)
+    assert from_files == [voice for voice in listed if voice in set(from_files)]  # in the library's order
+    assert len(listed) - len(from_files) <= 5  # only the few without a shipped dictionary are left out

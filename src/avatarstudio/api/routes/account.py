@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import Field
+from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
 from avatarstudio.api.inputs import json_body, runtime_of
@@ -13,7 +13,8 @@ from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.folders import Folders
 from avatarstudio.store.models import Folder
-from avatarstudio.wire.common import Wire, parse
+from avatarstudio.wire.common import parse
+from avatarstudio.wire.v1 import CreateFolder, RenameFolder
 
 router = APIRouter()
 Key = Annotated[str, Depends(require_key)]
@@ -21,7 +22,6 @@ Key = Annotated[str, Depends(require_key)]
 UNLIMITED_SECONDS = 10 ** 9
 """What the quota endpoints report: nothing is metered here, and clients expect a number (about 31 years)."""
 USERNAME = "avatarstudio"
-FolderName = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 # --- user and quota ------------------------------------------------------------------------------------
@@ -55,16 +55,6 @@ def me_v3(request: Request, key_id: Key) -> dict:
 
 # --- folders -------------------------------------------------------------------------------------------
 
-class CreateFolder(Wire):
-    name: FolderName
-    project_type: str | None = None
-    parent_id: str | None = None
-
-
-class RenameFolder(Wire):
-    name: FolderName
-
-
 def _item(folder: Folder) -> dict:
     return {"id": folder.id, "name": folder.name, "parent_id": folder.parent_id, "project_type": folder.project_type,
             "created_ts": int(folder.created_at), "trashed": folder.trashed}
@@ -83,18 +73,23 @@ def list_folders(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1
 async def create_folder(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
     parsed = parse(CreateFolder, (await json_body(request))[1])
-    folders = Folders(runtime.db)
-    folder = Folder(name=parsed.name, project_type=parsed.project_type, parent_id=parsed.parent_id or None)
-    if folder.parent_id and folders.get(folder.parent_id) is None:
-        raise ServiceError("not_found", f"Folder {folder.parent_id} not found", param="parent_id")
-    return envelopes.v1(_item(folders.add(folder)))
+
+    def store() -> Folder:
+        folders = Folders(runtime.db)
+        folder = Folder(name=parsed.name, project_type=parsed.project_type, parent_id=parsed.parent_id or None)
+        if folder.parent_id and folders.get(folder.parent_id) is None:
+            raise ServiceError("not_found", f"Folder {folder.parent_id} not found", param="parent_id")
+        return folders.add(folder)
+
+    return envelopes.v1(_item(await run_in_threadpool(store)))
 
 
 @router.post("/v1/folders/{folder_id}/rename", summary="Rename a folder (v1)")
 @router.post("/v1/folders/{folder_id}", summary="Rename a folder (v1)")
 async def rename_folder(request: Request, key_id: Key, folder_id: str) -> dict:
     parsed = parse(RenameFolder, (await json_body(request))[1])
-    return envelopes.v1(_item(Folders(runtime_of(request).db).update(folder_id, name=parsed.name)))
+    folders = Folders(runtime_of(request).db)
+    return envelopes.v1(_item(await run_in_threadpool(folders.update, folder_id, name=parsed.name)))
 
 
 @router.post("/v1/folders/{folder_id}/trash", summary="Move a folder to the trash (v1)")

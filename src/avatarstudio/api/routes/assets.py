@@ -1,6 +1,7 @@
 """Uploads (raw body for v1, multipart for v3), talking photos, and asset listing and deletion."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, UploadFile
@@ -10,6 +11,7 @@ from avatarstudio.api import envelopes
 from avatarstudio.api.inputs import runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError
+from avatarstudio.jobs import quick
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
 from avatarstudio.store.models import Asset
@@ -35,7 +37,8 @@ def _v3_asset(runtime: Runtime, asset: Asset) -> dict:
 @router.post("/v1/asset", summary="Upload a file: the raw bytes as the body (checked by content)")
 async def upload_v1(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
-    asset = save_asset(runtime, key_id, await request.body(), name=request.headers.get("x-file-name", ""))
+    data = await request.body()
+    asset = await run_in_threadpool(save_asset, runtime, key_id, data, name=request.headers.get("x-file-name", ""))
     return envelopes.v1(_v1_asset(runtime, asset))
 
 
@@ -57,7 +60,8 @@ def delete_v1(request: Request, key_id: Key, asset_id: str) -> dict:
 async def talking_photo(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
     data = await request.body()
-    asset = await run_in_threadpool(save_asset, runtime, key_id, data, talking_photo=True)
+    asset = await run_in_threadpool(partial(save_asset, runtime, key_id, data, talking_photo=True,
+                                            vet=partial(quick.require_one_face, runtime)))
     return envelopes.v1({"talking_photo_id": asset.id, "talking_photo_url": runtime.url_for(asset.blob_key)})
 
 
@@ -75,7 +79,7 @@ async def upload_v3(request: Request, key_id: Key, file: UploadFile) -> dict:
     data = await file.read(V3_MAX_BYTES + 1)
     if len(data) > V3_MAX_BYTES:
         raise ServiceError("payload_too_large", "file is invalid: uploads are limited to 32 MB", param="file")
-    asset = save_asset(runtime, key_id, data, name=file.filename or "")
+    asset = await run_in_threadpool(save_asset, runtime, key_id, data, name=file.filename or "")
     return envelopes.v3({"asset_id": asset.id, "url": runtime.url_for(asset.blob_key), "mime_type": asset.mime_type,
                          "size_bytes": asset.size_bytes})
 

@@ -30,13 +30,13 @@ Key = Annotated[str, Depends(require_key)]
 
 # --- create --------------------------------------------------------------------------------------------
 
-async def _create(request: Request, key_id: str, api: str, model: type, translator) -> Video:
-    """Validate, translate and queue one create request; the database work runs off the event loop."""
+async def _create(request: Request, key_id: str, api: str) -> Video:
+    """Validate, translate and queue one create request of translate.CREATE_ENDPOINTS; off the event loop."""
     runtime = runtime_of(request)
     _, body = await json_body(request)
 
     def handle() -> Video:
-        return submit.submit(runtime, key_id, api, translator(parse(model, body), DbLookup(runtime, key_id)))
+        return submit.submit(runtime, key_id, api, translate.translate_body(api, body, DbLookup(runtime, key_id)))
 
     return await run_in_threadpool(handle)
 
@@ -44,21 +44,21 @@ async def _create(request: Request, key_id: str, api: str, model: type, translat
 @router.post("/v1/video.webm", summary="Create a transparent WebM video (seed 000)",
              openapi_extra=body(wire_v1.WebmRequest))
 async def create_webm(request: Request, key_id: Key) -> dict:
-    video = await _create(request, key_id, "v1-webm", wire_v1.WebmRequest, translate.webm)
+    video = await _create(request, key_id, "v1-webm")
     return envelopes.v1({"video_id": video.id})
 
 
 @router.post("/v2/videos", summary="Create an Avatar IV video from an avatar or a photo (seed 001)",
              openapi_extra=body(wire_v2.AvatarIVRequest))
 async def create_avatar_iv(request: Request, key_id: Key) -> dict:
-    video = await _create(request, key_id, "v2-videos", wire_v2.AvatarIVRequest, translate.avatar_iv)
+    video = await _create(request, key_id, "v2-videos")
     return envelopes.v2({"video_id": video.id, "status": "waiting"})
 
 
 @router.post("/v2/video/generate", summary="Create a Studio video of 1-50 scenes (seed 003)",
              openapi_extra=body(wire_v2.GenerateRequest))
 async def create_studio(request: Request, key_id: Key) -> dict:
-    video = await _create(request, key_id, "v2-generate", wire_v2.GenerateRequest, translate.studio)
+    video = await _create(request, key_id, "v2-generate")
     return envelopes.v2({"video_id": video.id})
 
 
@@ -70,8 +70,8 @@ async def create_v3(request: Request, key_id: Key,
     raw, payload = await json_body(request)
 
     def handle() -> dict:
-        parsed = parse(wire_v3.create_video_model(payload), payload)
-        video = submit.submit(runtime, key_id, "v3-videos", translate.v3_video(parsed, DbLookup(runtime, key_id)))
+        job = translate.translate_body("v3-videos", payload, DbLookup(runtime, key_id))
+        video = submit.submit(runtime, key_id, "v3-videos", job)
         return envelopes.v3({"video_id": video.id, "status": "waiting", "output_format": video.output_format})
 
     return await run_in_threadpool(idempotent, runtime, key_id, idempotency_key, raw, handle)

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from functools import partial
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import AfterValidator
 
 from avatarstudio.api import envelopes
 from avatarstudio.api.inputs import json_body, runtime_of
@@ -24,49 +23,12 @@ from avatarstudio.runtime import Runtime
 from avatarstudio.store.models import WebhookEndpoint, WebhookEvent
 from avatarstudio.store.paging import Page
 from avatarstudio.store.webhooks import WebhookEndpoints, WebhookEvents
-from avatarstudio.wire.common import Wire, parse
+from avatarstudio.wire.common import parse
+from avatarstudio.wire.webhooks import EndpointChange, EndpointCreate, V1EndpointChange
 
 router = APIRouter()
 Key = Annotated[str, Depends(require_key)]
 Limit = Annotated[int, Query(ge=1, le=100)]
-
-
-def _known_event(name: str) -> str:
-    if name not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {name!r}; GET /v3/webhooks/event-types lists them")
-    return name
-
-
-def _http_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an absolute http:// or https:// URL")
-    return url
-
-
-# Item-level validation, so that an unknown type is reported as `events.N`.
-EventType = Annotated[str, AfterValidator(_known_event)]
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
-
-
-class EndpointCreate(Wire):
-    """Both families' create body; `events` missing or null subscribes to every event type."""
-
-    url: HttpUrl
-    events: list[EventType] | None = None
-    entity_id: str | None = None
-
-
-class EndpointChange(Wire):
-    """v3's PATCH body (and the core of v1's). A field left out keeps its value; `events: null` means all."""
-
-    url: HttpUrl | None = None
-    events: list[EventType] | None = None
-
-
-class V1EndpointChange(EndpointChange):
-    endpoint_id: str
-    status: Literal["enabled", "disabled"] | None = None
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -97,8 +59,9 @@ async def _probe(url: str | None) -> None:
 
 async def _create(runtime: Runtime, change: EndpointCreate) -> WebhookEndpoint:
     await _probe(change.url)
-    return WebhookEndpoints(runtime.db).add(WebhookEndpoint(
-        url=change.url, secret=_new_secret(), events=change.events, status="enabled", entity_id=change.entity_id))
+    endpoint = WebhookEndpoint(url=change.url, secret=_new_secret(), events=change.events, status="enabled",
+                               entity_id=change.entity_id)
+    return await run_in_threadpool(WebhookEndpoints(runtime.db).add, endpoint)
 
 
 async def _update(runtime: Runtime, endpoint_id: str, change: EndpointChange) -> WebhookEndpoint:
@@ -106,7 +69,7 @@ async def _update(runtime: Runtime, endpoint_id: str, change: EndpointChange) ->
     await _probe(change.url)
     changes = {name: getattr(change, name) for name in change.model_fields_set & {"url", "events", "status"}
                if getattr(change, name) is not None or name == "events"}
-    return WebhookEndpoints(runtime.db).update(endpoint_id, **changes)
+    return await run_in_threadpool(partial(WebhookEndpoints(runtime.db).update, endpoint_id, **changes))
 
 
 def _page(page: Page, view) -> dict:

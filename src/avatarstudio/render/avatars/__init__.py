@@ -1,24 +1,32 @@
 """Avatar engines: face parameters in, RGBA frames out (see base.py for the interface).
 
-`builtin_engine` renders a catalogue look, `photo_engine` a user's photo. How each built-in look is made (which
+`builtin_engine` renders a catalogue look, `photo_engine` a user's photo, `placed_engine` a scene's character
+at the size and place it is shown. How each built-in look is made (which
 drawn palette and framing, which crop of which photo) is recorded here, keyed by the catalogue's avatar ids.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 
 import numpy as np
 from PIL import Image
 
+from avatarstudio import spec
 from avatarstudio.catalog import avatars as catalog
-from avatarstudio.render.avatars.base import AvatarEngine, FaceBox, FaceParams
+from avatarstudio.render.avatars.base import AvatarEngine
 from avatarstudio.render.avatars.drawn import PALETTES, VIEWPORTS, DrawnEngine
 from avatarstudio.render.avatars.photo import PhotoEngine
-from avatarstudio.render.vocabulary import Frame
+from avatarstudio.render.compose.image_file import load_image
+from avatarstudio.render.compose.placement import Placement, place
+from avatarstudio.render.vocabulary import FaceBox, FaceParams, Frame, MediaResolver
 
-__all__ = ["AvatarEngine", "FaceBox", "FaceParams", "builtin_engine", "photo_engine"]
+__all__ = ["AvatarEngine", "FaceBox", "FaceParams", "builtin_engine", "look_image", "photo_engine",
+           "placed_engine"]
+
+PLACEMENT_PROBE_HEIGHT = 256
+"""The height of the engine built only to learn a look's proportions and face position before placing it."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,35 @@ def photo_engine(image: Frame, height: int, matting: bool = False, super_resolut
     `render.face.FaceError` when the photo does not show exactly one face.
     """
     return PhotoEngine(image, height, matting=matting, super_resolution=super_resolution)
+
+
+def placed_engine(character: spec.Character, canvas: tuple[int, int], resolve: MediaResolver,
+                  transparent: bool = False) -> tuple[AvatarEngine, Placement]:
+    """The character's engine, built at the size it is shown so frames need no resizing, and where it goes.
+
+    A photo look's background is removed when the character asks for matting or the scene is `transparent`.
+    Raises `render.face.FaceError` for a photo without exactly one face.
+    """
+    look = character.look
+    matting = character.matting or transparent
+    if isinstance(look, spec.BuiltinLook):
+        make = partial(builtin_engine, look.avatar_id, matting=matting)
+    else:
+        make = partial(photo_engine, load_image(resolve(look.image, "image")), matting=matting,
+                       super_resolution=character.super_resolution)
+    sizing = make(PLACEMENT_PROBE_HEIGHT)
+    placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y,
+                      character.style, face_box=sizing.face_box)
+    return make(max(2, placement.height)), placement
+
+
+@lru_cache(maxsize=None)
+def look_image(avatar_id: str) -> Frame:
+    """The look at rest as an RGBA still, `catalog.LOOK_HEIGHT` pixels tall (its preview image); cached and
+    read-only. Raises `catalog.UnknownAvatar` for an id not in the catalogue."""
+    still = builtin_engine(avatar_id, catalog.LOOK_HEIGHT).frame(FaceParams())
+    still.flags.writeable = False
+    return still
 
 
 @lru_cache(maxsize=1)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from avatarstudio.render.avatars.base import FaceParams
 from avatarstudio.render.avatars.rig import FaceRig
 from avatarstudio.render.face.landmarks import (INNER_CORNERS, INNER_LOWER_LIP, INNER_UPPER_LIP, MOUTH_CORNERS,
                                                 OUTER_LOWER_LIP, OUTER_UPPER_LIP)
+from avatarstudio.render.vocabulary import FaceParams
 
 NOSE_BASE = 2
 NECK_BELOW = 0.3    # face heights below the jaw line where the neck stops stretching

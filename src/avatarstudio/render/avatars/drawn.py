@@ -16,9 +16,8 @@ import math
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw
 
-from avatarstudio.render.avatars.base import FaceBox, FaceParams
 from avatarstudio.render.compose.blend import alpha_over
-from avatarstudio.render.vocabulary import Frame
+from avatarstudio.render.vocabulary import FaceBox, FaceParams, Frame
 
 SUPERSAMPLE = 3
 ROLL_STEP = 0.2                        # degrees

@@ -11,9 +11,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from avatarstudio.render.avatars.base import FaceParams
 from avatarstudio.render.avatars.rig import FaceRig
 from avatarstudio.render.face.landmarks import INNER_CORNERS, INNER_LOWER_LIP, INNER_UPPER_LIP
+from avatarstudio.render.vocabulary import FaceParams
 
 CAVITY_EDGE = np.array([96, 40, 42], np.float32)
 CAVITY_DEEP = np.array([30, 9, 12], np.float32)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from avatarstudio.render.avatars.base import FaceBox, FaceParams
 from avatarstudio.render.avatars.columns import MouthColumns
 from avatarstudio.render.avatars.eyes import close_eyelids
 from avatarstudio.render.avatars.mouth import draw_interior
@@ -24,7 +23,7 @@ from avatarstudio.render.avatars.warp import ThinPlateWarp
 from avatarstudio.render.compose.blend import as_rgba
 from avatarstudio.render.face import FaceAnalysis, analyse
 from avatarstudio.render.face.landmarks import CHIN, FACE_OVAL, FOREHEAD
-from avatarstudio.render.vocabulary import Frame
+from avatarstudio.render.vocabulary import FaceBox, FaceParams, Frame
 
 CROP_SIDE = 0.45     # face heights of margin left and right of the face oval
 CROP_ABOVE = 0.65    # face heights above landmark 10 (the hair moves with the head)

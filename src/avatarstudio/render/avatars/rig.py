@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from avatarstudio.render.avatars.base import FaceParams
 from avatarstudio.render.face.landmarks import (CHIN, EYES, INNER_CORNERS, INNER_LOWER_LIP,
                                                 INNER_UPPER_LIP, MOUTH_CORNERS, NOSE_TIP, OUTER_LOWER_LIP,
                                                 OUTER_UPPER_LIP)
+from avatarstudio.render.vocabulary import FaceParams
 
 OPEN_GAP = 0.42       # mouth widths between the inner lips at the centre, fully open
 ROUND_GAP = 0.12      # extra opening at full rounding (an "oo" is small but open)

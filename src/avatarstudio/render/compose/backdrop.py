@@ -13,10 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
+from avatarstudio import spec
+from avatarstudio.render.compose.background import background_canvas
 from avatarstudio.render.compose.blend import alpha_over
-from avatarstudio.render.compose.text import TextLayer
+from avatarstudio.render.compose.image_file import load_image
+from avatarstudio.render.compose.text import TextLayer, render_text
 from avatarstudio.render.compose.video_background import video_frames
-from avatarstudio.render.vocabulary import Frame
+from avatarstudio.render.vocabulary import Box, Frame, MediaResolver
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class Backdrop:
     video: PlayingVideo | None = None
     text: TextLayer | None = None
 
-    def frames(self, n_frames: int, fps: int, changing: tuple[int, int, int, int] | None = None) -> Iterator[Frame]:
+    def frames(self, n_frames: int, fps: int, changing: Box | None = None) -> Iterator[Frame]:
         """`n_frames` writable frames. The same buffer comes back each time, restored to the backdrop: copy one
         to keep it.
 
@@ -74,3 +77,24 @@ def first_video_frame(path: Path, width: int, height: int, fit: str) -> Frame:
     """The video's first frame, fitted to (width, height): what play_style freeze shows."""
     with closing(video_frames(path, width, height, fit, "freeze", 1, 1)) as decoded:
         return next(decoded).copy()
+
+
+def scene_backdrop(scene: spec.Scene, width: int, height: int, resolve: MediaResolver, notes: list[str]) -> Backdrop:
+    """The scene's backdrop; a video is probed here and decoded while the scene's frames are drawn. A note about
+    its text (a font substituted, say) is appended to `notes`."""
+    bg = scene.background
+    text = render_text(scene.text, width, height) if scene.text is not None else None
+    if text is not None and text.note:
+        notes.append(text.note)
+    if bg.kind == "video" and bg.media is not None:
+        path = resolve(bg.media, "video")
+        if bg.play_style != "freeze":
+            return Backdrop(width, height, video=PlayingVideo(path, bg.fit, bg.play_style), text=text)
+        layer = first_video_frame(path, width, height, bg.fit)
+    elif bg.kind == "transparent":
+        layer = background_canvas(width, height)
+    elif bg.kind == "image" and bg.media is not None:
+        layer = background_canvas(width, height, image=load_image(resolve(bg.media, "image")), fit=bg.fit)
+    else:
+        layer = background_canvas(width, height, color=bg.color)
+    return still_backdrop(layer, text)

@@ -25,9 +25,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from avatarstudio.render.avatars.base import DEFAULT_FACE_BOX, FaceBox
 from avatarstudio.render.compose.blend import alpha_over, parse_hex_color, resize
-from avatarstudio.render.vocabulary import Frame
+from avatarstudio.render.vocabulary import DEFAULT_FACE_BOX, Box, FaceBox, Frame
 
 STYLES = ("normal", "closeUp", "circle")
 CLOSEUP_ABOVE = 0.75
@@ -135,8 +134,8 @@ def composite_into(
     alpha_over(canvas, disc, left, top)
 
 
-def moving_area(placement: Placement, avatar_size: tuple[int, int], moving_box: tuple[int, int, int, int] | None,
-                canvas_size: tuple[int, int]) -> tuple[int, int, int, int] | None:
+def moving_area(placement: Placement, avatar_size: tuple[int, int], moving_box: Box | None,
+                canvas_size: tuple[int, int]) -> Box | None:
     """The canvas box (x0, y0, x1, y1) outside which `composite_into` draws the same pixels on every frame, for an
     avatar whose frames differ only inside `moving_box`; None when any pixel may change (no box, or the avatar is
     resized, which spreads each pixel over its neighbours)."""
@@ -149,7 +148,7 @@ def moving_area(placement: Placement, avatar_size: tuple[int, int], moving_box: 
     return left, top, max(left, min(placement.x + x1, canvas_width)), max(top, min(placement.y + y1, canvas_height))
 
 
-def composite_within(canvas: Frame, area: tuple[int, int, int, int], avatar: Frame, placement: Placement,
+def composite_within(canvas: Frame, area: Box, avatar: Frame, placement: Placement,
                      style: str = "normal", circle_background: str | None = None) -> None:
     """`composite_into`, drawing only the pixels inside `area` (x0, y0, x1, y1 of the canvas)."""
     x0, y0, x1, y1 = area

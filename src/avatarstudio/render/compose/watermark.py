@@ -8,16 +8,37 @@ from __future__ import annotations
 
 import numpy as np
 
-from avatarstudio.render.compose.blend import as_rgba, resize
-from avatarstudio.render.vocabulary import Frame
+from avatarstudio.render.compose.blend import alpha_over, as_rgba, resize
+from avatarstudio.render.compose.image_file import load_image
+from avatarstudio.render.vocabulary import Box, Frame, MediaResolver
 from avatarstudio.spec import Watermark
 
 MARGIN = 0.03
 MAX_FRAMES_ACROSS = 3
 """The scaled image is at most this many frame widths (or heights) across."""
 
+Mark = tuple[Frame, int, int]
+"""The watermark's pixels and where their top-left corner goes in the frame."""
 
-def watermark_layer(image: np.ndarray, mark: Watermark, width: int, height: int) -> tuple[Frame, int, int]:
+
+def video_mark(mark: Watermark | None, resolve: MediaResolver, width: int, height: int) -> Mark | None:
+    """The video's watermark ready to draw on frames of (width, height), or None when it has none."""
+    if mark is None:
+        return None
+    return watermark_layer(load_image(resolve(mark.image, "image")), mark, width, height)
+
+
+def draw_mark(frame: Frame, mark: Mark | None, area: Box | None = None) -> None:
+    """The watermark over `frame`, only inside `area` when given: outside it, the frame still holds the watermark
+    drawn on an earlier frame, and drawing it again would blend its soft edges twice."""
+    if mark is None:
+        return
+    patch, x, y = mark
+    x0, y0, x1, y1 = area or (0, 0, frame.shape[1], frame.shape[0])
+    alpha_over(frame[y0:y1, x0:x1], patch, x - x0, y - y0)
+
+
+def watermark_layer(image: np.ndarray, mark: Watermark, width: int, height: int) -> Mark:
     """The watermark's pixels (RGBA, opacity applied) and the frame position (x, y) of their top-left corner."""
     rgba = as_rgba(image)
     # Anything much larger than the frame is clipped anyway; the cap keeps a huge scale from exhausting memory.

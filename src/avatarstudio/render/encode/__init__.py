@@ -1,5 +1,5 @@
 """The encode stage: frames and audio into MP4 / WebM files, plus thumbnail, GIF preview and caption files."""
-from avatarstudio.render.encode.cues import as_written
+from avatarstudio.render.encode.cues import video_words
 from avatarstudio.render.encode.ffmpeg import EncodeError
 from avatarstudio.render.encode.gif import write_gif_preview
 from avatarstudio.render.encode.subtitles import captions_ass, captions_srt, captions_vtt
@@ -11,10 +11,10 @@ __all__ = [
     "EncodeError",
     "EncodeTarget",
     "VideoWriter",
-    "as_written",
     "captions_ass",
     "captions_srt",
     "captions_vtt",
+    "video_words",
     "write_gif_preview",
     "write_thumbnail",
 ]

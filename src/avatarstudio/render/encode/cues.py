@@ -104,3 +104,16 @@ def as_written(words: list[Timed], text: str) -> list[Timed]:
         relabelled.append(Timed(tokens[match], word.start, word.end))
         at = match + 1
     return relabelled
+
+
+def video_words(scenes: list[tuple[list[Timed], str | None, float]]) -> list[Timed]:
+    """The video's words for its captions from each scene's (spoken words, script or None, length in seconds),
+    in order: timed from the video's start, and labelled as written in the script (punctuation included) where
+    the scene has one."""
+    words: list[Timed] = []
+    offset = 0.0
+    for spoken, script, seconds in scenes:
+        labelled = as_written(spoken, script) if script is not None else spoken
+        words += [Timed(word.label, word.start + offset, word.end + offset) for word in labelled]
+        offset += seconds
+    return words

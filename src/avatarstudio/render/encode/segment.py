@@ -19,10 +19,7 @@ from typing import IO
 import numpy as np
 
 from avatarstudio.render.encode.ffmpeg import QUIET, EncodeError, failure, ffmpeg_exe
-from avatarstudio.render.vocabulary import Frame
-
-Box = tuple[int, int, int, int]
-"""(x0, y0, x1, y1) in frame pixels, end exclusive."""
+from avatarstudio.render.vocabulary import Box, Frame
 
 VIDEO_CODEC: dict[str, list[str]] = {
     # ultrafast keeps encoding within the 5 ms/frame budget at 720p on 2 cores (~215 fps; veryfast ~110 fps,

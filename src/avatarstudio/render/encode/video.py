@@ -26,8 +26,8 @@ import soundfile
 
 from avatarstudio.render.encode.audio import ENCODED_SAMPLE_RATE, fit_to_frames, write_wav
 from avatarstudio.render.encode.ffmpeg import EncodeError, partial_path, run_ffmpeg_into
-from avatarstudio.render.encode.segment import VIDEO_CODEC, Box, Caption, Segment, Still, even_box, video_arguments
-from avatarstudio.render.vocabulary import Frame
+from avatarstudio.render.encode.segment import VIDEO_CODEC, Caption, Segment, Still, even_box, video_arguments
+from avatarstudio.render.vocabulary import Box, Frame
 
 AUDIO_CODEC: dict[str, list[str]] = {
     "mp4": ["-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart"],

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from avatarstudio.render.avatars.base import FaceParams
 from avatarstudio.render.motion.blinks import blink_curve
 from avatarstudio.render.motion.envelope import attack_release, mouth_from_audio
 from avatarstudio.render.motion.head import head_motion
@@ -16,7 +15,7 @@ from avatarstudio.render.motion.params import HEAD_AMOUNT, MOUTH_GAIN, SMILE, ST
 from avatarstudio.render.motion.phonemes import close_on_bilabials
 from avatarstudio.render.motion.prompts import read_prompt
 from avatarstudio.render.motion.visemes import viseme_curves
-from avatarstudio.render.vocabulary import SpeechTrack
+from avatarstudio.render.vocabulary import FaceParams, SpeechTrack
 
 VISEME_FLOOR = 0.35
 """How much of the loudness envelope the least open sound keeps (the envelope carries the timing)."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from avatarstudio.render.avatars.base import FaceParams
+from avatarstudio.render.vocabulary import FaceParams
 
 HEAD_AMOUNT = {"low": 0.6, "medium": 1.0, "high": 1.8}
 MOUTH_GAIN = {"low": 0.85, "medium": 1.0, "high": 1.15}

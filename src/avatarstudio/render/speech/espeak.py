@@ -10,11 +10,11 @@ import ctypes
 import functools
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import espeakng_loader
 import numpy as np
 
+from avatarstudio.catalog.espeak_voices import installed_voices
 from avatarstudio.render.speech import alignment, text
 from avatarstudio.render.speech.settings import Prosody
 from avatarstudio.render.vocabulary import SpeechTrack, Timed
@@ -47,24 +47,7 @@ class _Event(ctypes.Structure):
     ]
 
 
-class _Voice(ctypes.Structure):
-    _fields_ = [
-        ("name", ctypes.c_char_p), ("languages", ctypes.c_void_p), ("identifier", ctypes.c_char_p),
-        ("gender", ctypes.c_ubyte), ("age", ctypes.c_ubyte), ("variant", ctypes.c_ubyte), ("xx1", ctypes.c_ubyte),
-        ("score", ctypes.c_int), ("spare", ctypes.c_void_p),
-    ]
-
-
 _Callback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.POINTER(_Event))
-
-
-@dataclass(frozen=True)
-class EspeakVoice:
-    """An installed espeak-ng voice: display name, identifier for SetVoiceByName, language tags by priority."""
-
-    name: str
-    identifier: str
-    languages: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -80,7 +63,6 @@ class _Library:
 
     def __init__(self) -> None:
         self.lib = ctypes.CDLL(espeakng_loader.get_library_path())
-        self.lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
         options = _INITIALIZE_PHONEME_EVENTS | _INITIALIZE_PHONEME_IPA | _INITIALIZE_DONT_EXIT
         path = espeakng_loader.get_data_path().encode()
         self.sample_rate = self.lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, path, options)
@@ -116,55 +98,12 @@ class _Library:
         samples = np.concatenate(self._samples) if self._samples else np.zeros(0, np.int16)
         return samples, self._events
 
-    def voices(self) -> list[EspeakVoice]:
-        found = self.lib.espeak_ListVoices(None)
-        voices: list[EspeakVoice] = []
-        index = 0
-        while found[index]:
-            voice = found[index].contents
-            voices.append(EspeakVoice(voice.name.decode().strip(), voice.identifier.decode(),
-                                      _language_tags(voice.languages)))
-            index += 1
-        return voices
-
-
-def _language_tags(pointer: int) -> tuple[str, ...]:
-    """espeak's language list: repeated (priority byte, NUL-terminated tag), ended by a zero priority."""
-    tags: list[str] = []
-    while ctypes.string_at(pointer, 1)[0] != 0:
-        tag = ctypes.string_at(pointer + 1)
-        tags.append(tag.decode())
-        pointer += 2 + len(tag)
-    return tuple(tags)
-
-
 _LOCK = threading.Lock()
 
 
 @functools.cache
 def _library() -> _Library:
     return _Library()
-
-
-@functools.cache
-def installed_voices() -> list[EspeakVoice]:
-    """Every voice (language or accent) of the bundled espeak-ng data that can speak, in espeak's order.
-
-    espeak lists voices whose pronunciation dictionary is not shipped (they would say nothing); those are left out.
-    """
-    with _LOCK:
-        voices = _library().voices()
-    return [voice for voice in voices if _has_dictionary(voice)]
-
-
-def _has_dictionary(voice: EspeakVoice) -> bool:
-    """Whether the dictionary the voice file names (by default its language code) is in the data directory."""
-    data = Path(espeakng_loader.get_data_path())
-    voice_file = data / "lang" / voice.identifier
-    lines = voice_file.read_text(encoding="utf-8", errors="replace").splitlines() if voice_file.is_file() else []
-    named = [line.split()[1] for line in lines if line.startswith("dictionary") and len(line.split()) > 1]
-    dictionary = named[0] if named else voice.languages[0].split("-")[0] if voice.languages else voice.identifier
-    return (data / f"{dictionary}_dict").is_file()
 
 
 def pitch_parameter(semitones: float) -> int:

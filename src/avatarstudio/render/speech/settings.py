@@ -1,4 +1,4 @@
-"""Voice settings as the API receives them, and the prosody an engine is asked to produce.
+"""Voice settings (the spec's VoiceTuning, checked) and the prosody an engine is asked to produce.
 
 Mappings (the same for every engine):
 - speed 0.5..1.5 multiplies the speaking rate; durations and timings scale by 1/speed.
@@ -15,9 +15,10 @@ Mappings (the same for every engine):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from avatarstudio.render.speech.errors import SpeechError
+from avatarstudio.spec import VoiceTuning
 
 SPEED_RANGE = (0.5, 2.0)
 """The engines handle up to 2x (v3 speech allows it); the video endpoints limit speed to 1.5 in their wire models."""
@@ -25,16 +26,15 @@ PITCH_RANGE = (-50.0, 50.0)
 SEMITONES_PER_PITCH_UNIT = 0.1
 
 
-@dataclass(frozen=True)
-class VoiceSettings:
-    """HeyGen's voice settings. Out-of-range values raise SpeechError("INVALID_VOICE_SETTINGS") here, once."""
+@dataclass(frozen=True, kw_only=True)
+class VoiceSettings(VoiceTuning):
+    """The spec's voice tuning, checked: out-of-range values raise SpeechError("INVALID_VOICE_SETTINGS") here,
+    once."""
 
-    speed: float = 1.0
-    pitch: float = 0.0
-    locale: str | None = None
-    emotion: str | None = None
-    stability: float | None = None
-    style: float | None = None
+    @classmethod
+    def of(cls, tuning: VoiceTuning) -> VoiceSettings:
+        """`tuning` (a scene's TextSpeech, for one) checked."""
+        return cls(**{field.name: getattr(tuning, field.name) for field in fields(VoiceTuning)})
 
     def __post_init__(self) -> None:
         if not SPEED_RANGE[0] <= self.speed <= SPEED_RANGE[1]:

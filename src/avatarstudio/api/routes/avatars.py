@@ -1,0 +1,191 @@
+"""Avatars in each family's shapes: built-in looks and talking photos, their groups, creating and deleting photo
+avatars (catalog/looks.py makes the terms every listing is drawn from)."""
+from __future__ import annotations
+
+import base64
+import binascii
+from functools import partial
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+
+from avatarstudio.api import envelopes
+from avatarstudio.api.auth import require_key
+from avatarstudio.api.inputs import json_body, runtime_of
+from avatarstudio.api.openapi import body
+from avatarstudio.catalog import looks
+from avatarstudio.errors import ServiceError, invalid
+from avatarstudio.jobs import quick
+from avatarstudio.runtime import Runtime
+from avatarstudio.store.assets import Assets
+from avatarstudio.uploads import delete_asset, save_asset
+from avatarstudio.wire import v3 as wire_v3
+from avatarstudio.wire.common import parse
+
+router = APIRouter()
+Key = Annotated[str, Depends(require_key)]
+Limit = Annotated[int, Query(ge=1, le=100)]
+SUPPORTED_ENGINES = ["avatar_iv"]
+
+
+# --- avatars: v2 ---------------------------------------------------------------------------------------
+
+def _v2_avatar(look: looks.Look) -> dict:
+    """preview_video_url repeats the preview image until preview videos exist: clients require a URL there."""
+    return {"avatar_id": look.id, "avatar_name": look.name, "gender": look.gender,
+            "preview_image_url": look.preview_image_url, "preview_video_url": look.preview_image_url,
+            "premium": False, "type": "avatar" if look.public else "talking_photo", "tags": list(look.tags),
+            "default_voice_id": look.default_voice_id}
+
+
+def _v2_talking_photo(look: looks.Look) -> dict:
+    return {"talking_photo_id": look.id, "talking_photo_name": look.name, "preview_image_url": look.preview_image_url}
+
+
+def _v2_group_avatar(look: looks.Look) -> dict:
+    """HeyGen's documented look keys and the v2 avatar keys together: the official MCP client reads the latter."""
+    return {"id": look.id, "image_url": look.preview_image_url, "name": look.name, "status": "COMPLETED",
+            "group_id": look.group_id, "created_at": look.created_at, "is_motion": False,
+            "motion_preview_url": None, **_v2_avatar(look)}
+
+
+@router.get("/v2/avatars", summary="Built-in avatars and talking photos (v2)")
+def list_v2(request: Request, key_id: Key) -> dict:
+    """preview_video_url is the preview image URL until preview videos exist."""
+    every = looks.all_looks(runtime_of(request))
+    return envelopes.v2({"avatars": [_v2_avatar(look) for look in every if look.public],
+                         "talking_photos": [_v2_talking_photo(look) for look in every if not look.public]})
+
+
+@router.get("/v2/avatar/{avatar_id}/details", summary="One avatar or talking photo (v2)")
+def details_v2(request: Request, key_id: Key, avatar_id: str) -> dict:
+    look = looks.find_look(runtime_of(request), avatar_id, "avatar_id")
+    return envelopes.v2({**_v2_avatar(look), "id": look.id, "name": look.name, "is_public": look.public})
+
+
+@router.get("/v2/avatar_group.list", summary="Avatar groups (v2): private ones, and public ones on request")
+def groups_v2(request: Request, key_id: Key, include_public: bool = False) -> dict:
+    """As on HeyGen, public (built-in) groups are listed only with include_public=true."""
+    groups = [group for group in looks.all_groups(runtime_of(request)) if include_public or not group.public]
+    return envelopes.v2({"total_count": len(groups), "avatar_group_list": [{
+        "id": group.id, "name": group.name, "created_at": group.looks[0].created_at, "num_looks": len(group.looks),
+        "preview_image": group.looks[0].preview_image_url,
+        "group_type": "PUBLIC_PHOTO" if group.public else "PRIVATE",
+        "train_status": None if group.public else "ready"} for group in groups]})
+
+
+@router.get("/v2/avatar_group/{group_id}/avatars", summary="The looks of one avatar group (v2)")
+def group_avatars_v2(request: Request, key_id: Key, group_id: str) -> dict:
+    group = looks.find_group(runtime_of(request), group_id)
+    return envelopes.v2({"avatar_list": [_v2_group_avatar(look) for look in group.looks]})
+
+
+@router.get("/v1/avatar.list", summary="Built-in avatars (legacy v1)")
+def list_v1(request: Request, key_id: Key) -> dict:
+    return envelopes.v1({"avatars": [_v2_avatar(look) for look in looks.all_looks(runtime_of(request)) if look.public]})
+
+
+# --- avatars: v3 ---------------------------------------------------------------------------------------
+
+def _v3_group(group: looks.Group) -> dict:
+    first = group.looks[0]
+    return {"id": group.id, "name": group.name, "created_at": first.created_at, "gender": first.gender,
+            "default_voice_id": first.default_voice_id, "looks_count": len(group.looks),
+            "preview_image_url": first.preview_image_url, "preview_video_url": first.preview_image_url,
+            "consent_status": None, "status": None if group.public else "completed", "error": None}
+
+
+def _v3_look(look: looks.Look) -> dict:
+    """preview_video_url is the preview image URL until preview videos exist."""
+    return {"id": look.id, "name": look.name, "avatar_type": look.avatar_type, "group_id": look.group_id,
+            "gender": look.gender, "default_voice_id": look.default_voice_id,
+            "preview_image_url": look.preview_image_url, "preview_video_url": look.preview_image_url,
+            "preferred_orientation": look.preferred_orientation, "supported_api_engines": SUPPORTED_ENGINES,
+            "image_width": look.image_width, "image_height": look.image_height, "tags": list(look.tags),
+            "status": None if look.public else "completed", "error": None}
+
+
+@router.get("/v3/avatars", summary="Avatar groups (v3, paged; ownership public = built-in, private = yours)")
+def groups_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None = None,
+              ownership: looks.Ownership | None = None) -> dict:
+    groups = [_v3_group(group) for group in looks.all_groups(runtime_of(request))
+              if looks.owned(group.public, ownership)]
+    return envelopes.v3_list_page(groups, limit, token)
+
+
+@router.get("/v3/avatars/looks", summary="Avatar looks (v3, paged); a look id is what avatar_id takes")
+def looks_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None = None,
+             group_id: str | None = None,
+             avatar_type: Literal["studio_avatar", "digital_twin", "photo_avatar"] | None = None,
+             ownership: looks.Ownership | None = None) -> dict:
+    found = [_v3_look(look) for look in looks.all_looks(runtime_of(request))
+             if (group_id is None or look.group_id == group_id)
+             and (avatar_type is None or look.avatar_type == avatar_type) and looks.owned(look.public, ownership)]
+    return envelopes.v3_list_page(found, limit, token)
+
+
+@router.get("/v3/avatars/looks/{look_id}", summary="One avatar look (v3)")
+def look_v3(request: Request, key_id: Key, look_id: str) -> dict:
+    return envelopes.v3(_v3_look(looks.find_look(runtime_of(request), look_id, "look_id")))
+
+
+def _photo_bytes(runtime: Runtime, image: object) -> bytes:
+    """The bytes of a v3 image input: an uploaded asset, inline base64, or a URL (a worker fetches it)."""
+    if isinstance(image, wire_v3.ImageByAsset):
+        asset = Assets(runtime.db).get(image.asset_id)
+        if asset is None:
+            raise ServiceError("asset_not_found", f"Asset {image.asset_id} not found", param="file.asset_id")
+        return runtime.blobs.local_path(asset.blob_key).read_bytes()
+    if isinstance(image, wire_v3.ImageByBase64):
+        try:
+            return base64.b64decode(image.data, validate=True)
+        except (binascii.Error, ValueError):
+            raise invalid("file.data", "not base64") from None
+    return quick.fetched_photo(runtime, image.url, "file.url")
+
+
+@router.post("/v3/avatars", summary="Create a photo avatar (a talking photo) from an image with one face",
+             openapi_extra=body(wire_v3.CreatePhotoAvatarRequest))
+async def create_avatar_v3(request: Request, key_id: Key) -> dict:
+    runtime = runtime_of(request)
+    payload = (await json_body(request))[1]
+    kind = payload.get("type") if isinstance(payload, dict) else None
+    if kind in ("digital_twin", "prompt"):
+        raise invalid("type", f"'{kind}' avatars need training this server cannot do; use type 'photo'")
+    parsed = parse(wire_v3.CreatePhotoAvatarRequest, payload)
+    if parsed.avatar_group_id is not None:
+        raise invalid("avatar_group_id", "each photo avatar is its own group here; adding looks to a group is "
+                                         "not supported")
+
+    def create() -> dict:
+        asset = save_asset(runtime, key_id, _photo_bytes(runtime, parsed.file), name=parsed.name, talking_photo=True,
+                           vet=partial(quick.require_one_face, runtime))
+        look = looks.talking_photo_look(runtime, asset)
+        return {"avatar_group": _v3_group(looks.find_group(runtime, look.group_id)), "avatar_item": _v3_look(look)}
+
+    return envelopes.v3(await run_in_threadpool(create))
+
+
+def _delete_photo(runtime: Runtime, look_id: str, param: str) -> None:
+    look = looks.find_look(runtime, look_id, param)
+    if look.public:
+        raise ServiceError("forbidden", f"Avatar {look_id} is built in and cannot be deleted", param=param)
+    delete_asset(runtime, look_id)
+
+
+@router.delete("/v3/avatars/looks/{look_id}", summary="Delete a photo avatar look (built-in looks cannot be)")
+def delete_look_v3(request: Request, key_id: Key, look_id: str) -> dict:
+    _delete_photo(runtime_of(request), look_id, "look_id")
+    return envelopes.v3({"id": look_id})
+
+
+@router.delete("/v3/avatars/{group_id}", summary="Delete a photo avatar group (built-in groups cannot be)")
+def delete_group_v3(request: Request, key_id: Key, group_id: str) -> dict:
+    _delete_photo(runtime_of(request), group_id, "group_id")
+    return envelopes.v3({"id": group_id})
+
+
+@router.get("/v3/avatars/{group_id}", summary="One avatar group (v3)")
+def group_v3(request: Request, key_id: Key, group_id: str) -> dict:
+    return envelopes.v3(_v3_group(looks.find_group(runtime_of(request), group_id)))

@@ -1,0 +1,131 @@
+"""Avatar looks and groups as every family lists them: the built-in catalogue and the uploaded talking photos.
+
+A built-in group is one person of avatars.py and its avatars are the looks. A talking photo (an uploaded image
+asset) is a private photo avatar: a group of its own with one look whose id is the photo's id. Built-in sizes
+come from the catalogue's data and a photo's from its file's header, so listing draws nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from PIL import Image
+
+from avatarstudio.catalog import avatars, voices
+from avatarstudio.errors import ServiceError
+from avatarstudio.runtime import Runtime
+from avatarstudio.store.assets import Assets
+from avatarstudio.store.models import Asset
+
+Ownership = Literal["public", "private"]
+"""v3's ownership filter: public is the built-in catalogue, private the talking photos uploaded here."""
+CATALOGUE_CREATED_AT = 1735689600
+"""created_at of the built-in groups (2025-01-01 UTC): they ship with the code, so no real creation time exists."""
+ORIENTATIONS = {"horizontal": "landscape", "vertical": "portrait", "square": "square"}
+"""avatars.py's framing names in v3's preferred_orientation vocabulary."""
+TALKING_PHOTO_GENDER = "unknown"
+"""An uploaded photo says nothing reliable about gender; clients require a string here."""
+
+
+@dataclass(frozen=True)
+class Look:
+    """A built-in avatar or a talking photo, in the terms every family's listing is made from."""
+
+    id: str
+    name: str
+    group_id: str
+    group_name: str
+    gender: str
+    avatar_type: str
+    public: bool
+    preferred_orientation: str | None
+    image_width: int | None
+    image_height: int | None
+    preview_image_url: str
+    tags: tuple[str, ...]
+    created_at: int
+
+    @property
+    def default_voice_id(self) -> str:
+        return voices.default_voice_id(self.gender)
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    public: bool
+    looks: tuple[Look, ...]
+
+
+def avatar_preview_url(runtime: Runtime, avatar_id: str) -> str:
+    return f"{runtime.settings.public_base_url}/catalog/avatars/{avatar_id}/preview.png"
+
+
+def _builtin_look(runtime: Runtime, avatar: avatars.Avatar) -> Look:
+    width, height = avatar.preview_width, avatars.LOOK_HEIGHT
+    tags = (avatar.kind, "transparent_background") if avatar.supports_alpha else (avatar.kind,)
+    return Look(avatar.avatar_id, avatar.name, avatar.group_id, avatar.group_name, avatar.gender,
+                "studio_avatar" if avatar.kind == "drawn" else "photo_avatar", True,
+                ORIENTATIONS.get(avatar.preferred_orientation), width, height,
+                avatar_preview_url(runtime, avatar.avatar_id), tags, CATALOGUE_CREATED_AT)
+
+
+def _image_size(runtime: Runtime, blob_key: str) -> tuple[int, int] | None:
+    try:
+        with Image.open(runtime.blobs.local_path(blob_key)) as image:
+            return image.size
+    except (KeyError, OSError):
+        return None
+
+
+def _orientation(size: tuple[int, int] | None) -> str | None:
+    if size is None:
+        return None
+    width, height = size
+    if width > height * 1.1:
+        return "landscape"
+    return "portrait" if height > width * 1.1 else "square"
+
+
+def talking_photo_look(runtime: Runtime, asset: Asset) -> Look:
+    size = _image_size(runtime, asset.blob_key)
+    return Look(asset.id, asset.name, asset.id, asset.name, TALKING_PHOTO_GENDER, "photo_avatar", False,
+                _orientation(size), size[0] if size else None, size[1] if size else None,
+                runtime.url_for(asset.blob_key), ("talking_photo",), int(asset.created_at))
+
+
+def all_looks(runtime: Runtime) -> list[Look]:
+    """Built-in looks first (catalogue order), then talking photos, newest first."""
+    return ([_builtin_look(runtime, avatar) for avatar in avatars.list_avatars()]
+            + [talking_photo_look(runtime, asset) for asset in Assets(runtime.db).talking_photos()])
+
+
+def find_look(runtime: Runtime, look_id: str, param: str) -> Look:
+    """The look with this id; ServiceError avatar_not_found naming `param` when there is none."""
+    avatar = avatars.get_avatar(look_id)
+    if avatar is not None:
+        return _builtin_look(runtime, avatar)
+    asset = Assets(runtime.db).get(look_id)
+    if asset is None or not asset.is_talking_photo:
+        raise ServiceError("avatar_not_found", f"Avatar {look_id} not found", param=param)
+    return talking_photo_look(runtime, asset)
+
+
+def all_groups(runtime: Runtime) -> list[Group]:
+    members: dict[str, list[Look]] = {}
+    for look in all_looks(runtime):
+        members.setdefault(look.group_id, []).append(look)
+    return [Group(group_id, looks[0].group_name, looks[0].public, tuple(looks)) for group_id, looks in members.items()]
+
+
+def find_group(runtime: Runtime, group_id: str) -> Group:
+    group = next((group for group in all_groups(runtime) if group.id == group_id), None)
+    if group is None:
+        raise ServiceError("avatar_not_found", f"Avatar group {group_id} not found", param="group_id")
+    return group
+
+
+def owned(public: bool, ownership: str | None) -> bool:
+    """Whether an item that is `public` (or not) passes v3's ownership filter."""
+    return ownership is None or (ownership == "public") == public

@@ -1,0 +1,86 @@
+"""Short jobs a request waits for: text to speech, the catalogue's preview files, a photo's face check, and
+fetching a photo a request names by URL.
+
+The HTTP process loads no speech engine and no face model: it hands this work to a worker, on a queue of its
+own so that a long render never holds it up, and waits at most `settings.quick_job_seconds` for the answer
+(ServiceError 503 after that). quick_work.py is the worker's side.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from avatarstudio.errors import ServiceError
+from avatarstudio.store.models import new_id
+
+if TYPE_CHECKING:
+    from avatarstudio.runtime import Runtime
+
+PreviewKind = Literal["avatar", "voice"]
+PREVIEW_MEDIA_TYPES: dict[str, str] = {"avatar": "image/png", "voice": "audio/wav"}
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """Text spoken into the WAV file at blob `key`, with each written word's (label, start, end) in seconds."""
+
+    key: str
+    duration: float
+    words: list[tuple[str, float, float]]
+
+
+@dataclass(frozen=True)
+class Refused:
+    """The speech stage refused the input: `code` is its own (UNSUPPORTED_LOCALE, EMPTY_TEXT, ...)."""
+
+    code: str
+    message: str
+
+
+def preview_key(kind: PreviewKind, item_id: str) -> str:
+    """Where the preview file of a built-in avatar (a PNG still) or a voice (a WAV sample) is stored."""
+    return f"catalog/{kind}s/{item_id}.{'png' if kind == 'avatar' else 'wav'}"
+
+
+def speak(runtime: Runtime, text: str, voice_id: str, speed: float, locale: str | None) -> tuple[str, Spoken | Refused]:
+    """A request id and `text` spoken by the catalogue voice `voice_id` (which must exist), stored under it."""
+    request_id = new_id()
+    return request_id, runtime.queue.ask("speak", f"speech/{request_id}.wav", text, voice_id, speed, locale)
+
+
+def preview(runtime: Runtime, kind: PreviewKind, item_id: str) -> str:
+    """The blob key of the catalogue item's preview file, made by a worker on its first request and then kept
+    (concurrent first requests may both make it; the store's atomic writes keep either result whole)."""
+    key = preview_key(kind, item_id)
+    if not runtime.blobs.exists(key):
+        runtime.queue.ask("preview", kind, item_id)
+    return key
+
+
+def fetched_photo(runtime: Runtime, url: str, param: str) -> bytes:
+    """The bytes at a user's photo URL, fetched by a worker under the safety rules (fetch.py); ServiceError
+    naming `param` when they cannot be fetched."""
+    folder = f"checks/{new_id()}/"
+    try:
+        problem = runtime.queue.ask("fetch_photo", f"{folder}photo", url)
+        if problem is not None:
+            raise ServiceError("invalid_parameter", f"{param} is invalid: {problem}", param=param)
+        return runtime.blobs.local_path(f"{folder}photo").read_bytes()
+    finally:
+        runtime.blobs.delete_prefix(folder)
+
+
+def require_one_face(runtime: Runtime, data: bytes, file_type: str) -> None:
+    """Refuses an upload that cannot be a talking photo: not an image, or not showing exactly one face (the
+    error names `file` and the rule it broke). The worker looks at a copy kept in the blob store meanwhile."""
+    if file_type != "image":
+        raise ServiceError("invalid_parameter", "file is invalid: a talking photo must be a JPEG or PNG image",
+                           param="file")
+    folder = f"checks/{new_id()}/"
+    runtime.blobs.put_bytes(f"{folder}photo", data)
+    try:
+        problem = runtime.queue.ask("face_problem", f"{folder}photo")
+    finally:
+        runtime.blobs.delete_prefix(folder)
+    if problem is not None:
+        raise ServiceError("invalid_parameter", f"file is invalid: {problem}", param="file")

@@ -1,0 +1,48 @@
+"""Webhook endpoint bodies, v1 and v3: registering an endpoint and changing one."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator
+
+from avatarstudio.jobs.webhooks import EVENT_TYPES
+from avatarstudio.wire.common import Wire
+
+
+def _known_event(name: str) -> str:
+    if name not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {name!r}; GET /v3/webhooks/event-types lists them")
+    return name
+
+
+def _http_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return url
+
+
+# Item-level validation, so that an unknown type is reported as `events.N`.
+EventType = Annotated[str, AfterValidator(_known_event)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+
+
+class EndpointCreate(Wire):
+    """Both families' create body; `events` missing or null subscribes to every event type."""
+
+    url: HttpUrl
+    events: list[EventType] | None = None
+    entity_id: str | None = None
+
+
+class EndpointChange(Wire):
+    """v3's PATCH body (and the core of v1's). A field left out keeps its value; `events: null` means all."""
+
+    url: HttpUrl | None = None
+    events: list[EventType] | None = None
+
+
+class V1EndpointChange(EndpointChange):
+    endpoint_id: str
+    status: Literal["enabled", "disabled"] | None = None
