@@ -19,11 +19,12 @@ from avatarstudio import spec
 from avatarstudio.catalog import voices
 from avatarstudio.errors import RenderError
 from avatarstudio.render import encode, speech
-from avatarstudio.render.avatars import AvatarEngine, builtin_engine, photo_engine
+from avatarstudio.render.avatars import AvatarEngine, builtin_engine, builtin_photo, photo_engine
 from avatarstudio.render.compose.backdrop import Backdrop, PlayingVideo, first_video_frame, still_backdrop
 from avatarstudio.render.compose.background import background_canvas
 from avatarstudio.render.compose.blend import alpha_over
 from avatarstudio.render.compose.captions import prepare_burn_in
+from avatarstudio.render.compose.fill import face_centred, fill_backdrop, fills
 from avatarstudio.render.compose.placement import Placement, composite_into, composite_within, moving_area, place
 from avatarstudio.render.encode.segment import Box
 from avatarstudio.render.compose.text import render_text
@@ -157,16 +158,29 @@ def _background(scene: spec.Scene, width: int, height: int, resolve: MediaResolv
         layer = background_canvas(width, height)
     elif bg.kind == "image" and bg.media is not None:
         layer = background_canvas(width, height, image=_load_image(resolve(bg.media, "image")), fit=bg.fit)
+    elif bg.kind == "auto" and (photo := _photo(scene.character, resolve)) is not None \
+            and fills((photo.shape[1], photo.shape[0]), (width, height)):
+        layer = fill_backdrop(photo, width, height)
     else:
         layer = background_canvas(width, height, color=bg.color)
     return still_backdrop(layer, text)
 
 
+def _photo(character: spec.Character | None, resolve: MediaResolver) -> Frame | None:
+    """The photo a scene's character animates; None for a drawn look or no character."""
+    if character is None:
+        return None
+    if isinstance(character.look, spec.BuiltinLook):
+        return builtin_photo(character.look.avatar_id)
+    return _load_image(resolve(character.look.image, "image"))
+
+
 def _avatar(character: spec.Character, canvas: tuple[int, int], resolve: MediaResolver,
-            transparent: bool = False) -> tuple[AvatarEngine, Placement]:
+            transparent: bool = False, auto: bool = False) -> tuple[AvatarEngine, Placement]:
     """The look's engine, built at the size it is shown so frames need no resizing.
 
-    A photo look's background is removed when the character asks for matting or the scene is `transparent`.
+    A photo look's background is removed when the character asks for matting or the scene is `transparent`, and
+    when the scene's background is `auto` and the photo does not fill the frame (then its face is centred too).
     """
     look = character.look
     matting = character.matting or transparent
@@ -177,6 +191,9 @@ def _avatar(character: spec.Character, canvas: tuple[int, int], resolve: MediaRe
                        super_resolution=character.super_resolution)
     try:
         sizing = make(PLACEMENT_PROBE_HEIGHT)
+        if auto and _photo(character, resolve) is not None and fills(sizing.size, canvas):
+            character = face_centred(character, sizing.size, sizing.face_box, canvas)
+            make = partial(make, matting=True)
         placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y,
                           character.style, face_box=sizing.face_box)
         return make(max(2, placement.height)), placement
@@ -202,7 +219,8 @@ def _scene_frames(scene: _Scene, output: spec.Output, resolve: MediaResolver, no
         return
     with clock.stage("avatar"):
         engine, placement = _avatar(character, (output.width, output.height), resolve,
-                                    transparent=scene.source.background.kind == "transparent")
+                                    transparent=scene.source.background.kind == "transparent",
+                                    auto=scene.source.background.kind == "auto")
     with clock.stage("motion"):
         params = face_params(scene.track, output.fps, scene.n_frames, character.expressiveness, character.expression,
                              seed=seed, talking_style=character.talking_style, motion_prompt=character.motion_prompt,

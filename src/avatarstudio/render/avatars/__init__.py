@@ -18,7 +18,7 @@ from avatarstudio.render.avatars.drawn import PALETTES, VIEWPORTS, DrawnEngine
 from avatarstudio.render.avatars.photo import PhotoEngine
 from avatarstudio.render.vocabulary import Frame
 
-__all__ = ["AvatarEngine", "FaceBox", "FaceParams", "builtin_engine", "photo_engine"]
+__all__ = ["AvatarEngine", "FaceBox", "FaceParams", "builtin_engine", "builtin_photo", "photo_engine"]
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,16 @@ def builtin_engine(avatar_id: str, height: int, matting: bool = False) -> Avatar
     look = LOOKS[avatar_id]
     if isinstance(look, DrawnLook):
         return DrawnEngine(PALETTES[look.palette], VIEWPORTS[look.viewport], height)
+    return PhotoEngine(builtin_photo(avatar_id), height, matting=matting)
+
+
+def builtin_photo(avatar_id: str) -> Frame | None:
+    """The photo a catalogue look animates (RGB, read-only); None for a drawn look."""
+    look = LOOKS[avatar_id]
+    if isinstance(look, DrawnLook):
+        return None
     x0, y0, x1, y1 = look.crop
-    return PhotoEngine(astronaut_photo()[y0:y1, x0:x1], height, matting=matting)
+    return astronaut_photo()[y0:y1, x0:x1]
 
 
 def photo_engine(image: Frame, height: int, matting: bool = False, super_resolution: bool = False) -> AvatarEngine:
