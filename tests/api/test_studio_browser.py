@@ -29,16 +29,19 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium
 
 
 class Problems:
-    """Everything the browser reports going wrong on a page."""
+    """Everything the browser reports going wrong on the pages it watches."""
 
-    def __init__(self, page: Page):
+    def __init__(self) -> None:
         self.seen: list[str] = []
+
+    def watch(self, page: Page) -> Page:
         page.on("console", lambda message: message.type == "error" and self.seen.append(f"console: {message.text}"))
         page.on("pageerror", lambda error: self.seen.append(f"page error: {error}"))
         page.on("requestfailed", lambda request: self.seen.append(
             f"request failed: {request.method} {request.url} {request.failure}"))
         page.on("response", lambda response: response.status >= 400 and self.seen.append(
             f"HTTP {response.status}: {response.request.method} {response.url}"))
+        return page
 
 
 @pytest.fixture()
@@ -51,8 +54,8 @@ def browser() -> Iterator:
 
 def test_a_person_makes_plays_and_deletes_a_two_scene_video(service, browser, tmp_path: Path) -> None:
     context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    problems = Problems(page)
+    problems = Problems()
+    page = problems.watch(context.new_page())
     shots = iter(range(1, 100))
 
     def shot(name: str, full_page: bool = True) -> None:
@@ -129,12 +132,43 @@ def test_a_person_makes_plays_and_deletes_a_two_scene_video(service, browser, tm
     expect(page.locator("#player")).to_be_hidden()
     shot("deleted")
 
-    phone = context.new_page()
+    phone = problems.watch(context.new_page())
     phone.set_viewport_size(PHONE)
-    Problems.__init__(problems, phone)
     phone.goto(f"{service.base_url}/studio")
     expect(phone.locator("#key-status")).to_contain_text("The key works")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
     phone.screenshot(path=tmp_path / f"{next(shots):02d}-phone.png")
     context.close()
     assert not problems.seen, problems.seen
+
+
+def test_the_api_s_errors_appear_beside_the_field_they_name(service, browser, tmp_path: Path) -> None:
+    problems = Problems()
+    page = problems.watch(browser.new_page(viewport=DESKTOP))
+    page.goto(f"{service.base_url}/studio")
+    with service.client(key="not-a-key") as stranger:
+        refused = stranger.get("/v3/users/me").json()["error"]["message"]
+    page.get_by_label("API key").fill("not-a-key")
+    expect(page.locator("#key").locator("..").locator(".field-error")).to_have_text(refused)
+    expect(page.get_by_label("API key")).to_have_attribute("aria-invalid", "true")
+    page.get_by_label("API key").fill(API_KEY)
+    expect(page.locator("#key-status")).to_contain_text("The key works")
+    expect(page.locator(".field-error.placed")).to_have_count(0)
+    expect(page.locator("#gallery img")).to_have_count(7, timeout=30_000)
+
+    page.locator(".scene").nth(0).get_by_label("Script", exact=True).fill("")
+    page.get_by_role("button", name="Create", exact=True).click()
+    script_field = page.locator(".scene").nth(0).get_by_label("Script", exact=True).locator("..")
+    expect(script_field.locator(".field-error")).to_contain_text(
+        re.compile(r"^video_inputs\.0\.voice\.(text\.)?input_text is invalid"))
+
+    not_footage = b"these are notes, not a video"
+    with service.client() as http:
+        upload_error = http.post("/v3/assets", files={"file": ("notes.mp4", not_footage, "video/mp4")}).json()
+    page.get_by_label("Footage for a digital twin").set_input_files(files={
+        "name": "notes.mp4", "mimeType": "video/mp4", "buffer": not_footage})
+    expect(page.locator("#footage-drop .field-error")).to_have_text(upload_error["error"]["message"])
+    page.screenshot(path=tmp_path / "errors.png", full_page=True)
+    unexpected = [problem for problem in problems.seen
+                  if not re.search(r"status of (400|401|415)|HTTP (400|401|415): (GET|POST) .*/v[23]/", problem)]
+    assert not unexpected, unexpected

@@ -66,11 +66,12 @@ async function upload(file) {
 
 // --- errors next to the field they name -------------------------------------------------------------------------
 
-/** The control whose data-param lists `param` or, failing that, the nearest enclosing path. */
-function controlFor(param) {
+/** The visible control in `scope` whose data-param lists `param` or, failing that, the nearest enclosing path.
+ * v2 paths carry the union's tag (video_inputs.0.voice.text.input_text): the template lists those too. */
+function controlFor(param, scope) {
   for (let path = param; path; path = path.includes(".") ? path.slice(0, path.lastIndexOf(".")) : "") {
-    const control = document.querySelector(`[data-param~="${CSS.escape(path)}"]`);
-    if (control) return control;
+    const control = scope.querySelector(`[data-param~="${CSS.escape(path)}"]`);
+    if (control && !control.closest("[hidden]")) return control;
   }
   return null;
 }
@@ -81,9 +82,10 @@ function clearErrors(scope = document) {
   if (scope === document) $("create-error").hidden = true;
 }
 
-/** The API's message beside the control it names (or beside `fallback`, a control or an error paragraph). */
-function showError(error, fallback) {
-  const control = (namedField(error) && controlFor(namedField(error))) || fallback;
+/** The API's message beside the control in `scope` that it names (else beside `fallback`, a control or an error
+ * paragraph). */
+function showError(error, fallback, scope = document) {
+  const control = (namedField(error) && controlFor(namedField(error), scope)) || fallback;
   if (control && control.classList.contains("field-error")) {
     control.textContent = error.message;
     control.hidden = false;
@@ -200,7 +202,7 @@ async function makeTalkingPhoto(file) {
     renderScenes();
   } catch (error) {
     say("photo-status", "");
-    showError(error, $("photo"));
+    showError(error, $("photo"), $("photo-drop"));
   }
 }
 
@@ -217,7 +219,7 @@ async function makeDigitalTwin(file) {
   } catch (error) {
     say("footage-status", "");
     $("footage-progress").hidden = true;
-    showError(error, $("footage"));
+    showError(error, $("footage"), $("footage-drop"));
   }
 }
 
@@ -417,7 +419,7 @@ async function attach(input, scene, slot) {
     status.textContent = `Uploaded: ${file.name}`;
   } catch (error) {
     status.textContent = "";
-    showError(error, input);
+    showError(error, input, input.closest(".field"));
   }
 }
 
@@ -428,8 +430,7 @@ async function listen(scene, card) {
   try {
     play((await api("POST", "/v3/voices/speech", { text: scene.script, voice_id: scene.voice })).data.audio_url);
   } catch (error) {
-    showError({ message: error.message, param: error.param === "text" ? "script" : error.param },
-              card.querySelector('[data-field="script"]'));
+    showError(error, card.querySelector(`[data-field="${error.param === "voice_id" ? "voice" : "script"}"]`), card);
   } finally {
     button.disabled = false;
   }
@@ -514,7 +515,7 @@ async function create(event) {
     loadVideos();
     await follow(videoId);
   } catch (error) {
-    say("job-status", "");
+    say("job-status", "Not created: the reason is shown beside the field it is about.");
     showError(error, $("create-error"));
   } finally {
     $("create").disabled = false;
