@@ -376,6 +376,10 @@ function sceneCard(scene, index) {
   field("scale").addEventListener("input", () => field("scale").setAttribute(
     "aria-valuetext", `${Math.round(field("scale").value * 100)} %`));
   showWhen(card, scene);
+  // A transparent WebM has no background and keeps the avatar's own framing: those controls would do nothing.
+  for (const control of card.querySelectorAll(".placement select, .placement input")) {
+    control.disabled = $("format").value === "webm";
+  }
   const tools = {
     up: ["Move scene %d up", index > 0, () => move(index, -1)],
     down: ["Move scene %d down", index < state.scenes.length - 1, () => move(index, 1)],
