@@ -11,8 +11,11 @@ from pathlib import Path
 import av
 import mediapipe as mp
 import numpy as np
+import pytest
 
 from media import download
+
+pytestmark = [pytest.mark.service, pytest.mark.slow]
 
 PORTRAIT = "Astronaut_Portrait_public"
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"

@@ -25,7 +25,8 @@ DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 RENDER_SECONDS = 150
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make install)")
+pytestmark = [pytest.mark.service, pytest.mark.slow,
+              pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make install)")]
 
 
 class Problems:
