@@ -6,7 +6,7 @@ subtitles). Only one frame exists at a time, so memory does not grow with the vi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -160,7 +160,8 @@ def _background(scene: spec.Scene, width: int, height: int, resolve: MediaResolv
         layer = background_canvas(width, height, image=_load_image(resolve(bg.media, "image")), fit=bg.fit)
     elif bg.kind == "auto" and (photo := _photo(scene.character, resolve)) is not None \
             and fills((photo.shape[1], photo.shape[0]), (width, height)):
-        layer = fill_backdrop(photo, width, height)
+        with _one_face():
+            layer = fill_backdrop(photo, width, height)
     else:
         layer = background_canvas(width, height, color=bg.color)
     return still_backdrop(layer, text)
@@ -189,7 +190,7 @@ def _avatar(character: spec.Character, canvas: tuple[int, int], resolve: MediaRe
     else:
         make = partial(photo_engine, _load_image(resolve(look.image, "image")), matting=matting,
                        super_resolution=character.super_resolution)
-    try:
+    with _one_face():
         sizing = make(PLACEMENT_PROBE_HEIGHT)
         if auto and _photo(character, resolve) is not None and fills(sizing.size, canvas):
             character = face_centred(character, sizing.size, sizing.face_box, canvas)
@@ -197,6 +198,13 @@ def _avatar(character: spec.Character, canvas: tuple[int, int], resolve: MediaRe
         placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y,
                           character.style, face_box=sizing.face_box)
         return make(max(2, placement.height)), placement
+
+
+@contextmanager
+def _one_face() -> Iterator[None]:
+    """A photo that does not show exactly one face fails the video with face_not_found, in the user's words."""
+    try:
+        yield
     except FaceError as error:
         raise RenderError("face_not_found", error.message, detail=error.code) from None
 
