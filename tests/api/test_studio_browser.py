@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from avatarstudio.catalog.avatars import list_avatars
 from live_service import API_KEY
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,6 +25,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 RENDER_SECONDS = 150
+BUILT_IN_LOOKS = len(list_avatars())
 
 pytestmark = [pytest.mark.service, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make install)")]
@@ -68,18 +70,17 @@ def test_a_person_makes_plays_and_deletes_a_two_scene_video(service, browser, tm
 
     page.get_by_label("API key").fill(API_KEY)
     expect(page.locator("#key-status")).to_contain_text("The key works")
-    gallery = page.locator("#gallery img")
-    expect(gallery).to_have_count(7, timeout=30_000)
+    expect(page.locator("#gallery .look", has_text="Built in")).to_have_count(BUILT_IN_LOOKS, timeout=30_000)
     page.wait_for_function("[...document.querySelectorAll('#gallery img')]"
                            ".every((image) => image.complete && image.naturalWidth > 0)")
     expect(page.locator("#voices li").first).to_be_visible()
     shot("key-and-gallery")
 
     page.get_by_label("Photo for a talking photo").set_input_files(files={
-        "name": "portrait.png", "mimeType": "image/png",
+        "name": "studio-portrait.png", "mimeType": "image/png",
         "buffer": files("skimage.data").joinpath("astronaut.png").read_bytes()})
     expect(page.locator("#photo-status")).to_contain_text("is ready", timeout=60_000)
-    photo = page.get_by_role("button", name="portrait (Talking photo)")
+    photo = page.get_by_role("button", name="studio-portrait (Talking photo)")
     expect(photo).to_have_attribute("aria-pressed", "true")
     page.wait_for_function("document.querySelector('#gallery button[aria-pressed=true] img').naturalWidth > 0")
     first = page.locator(".scene").nth(0)
@@ -138,7 +139,8 @@ def test_a_person_makes_plays_and_deletes_a_two_scene_video(service, browser, tm
     phone.goto(f"{service.base_url}/studio")
     expect(phone.locator("#key-status")).to_contain_text("The key works")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
-    phone.screenshot(path=tmp_path / f"{next(shots):02d}-phone.png")
+    phone.wait_for_function("[...document.querySelectorAll('#gallery img')].every((image) => image.complete)")
+    phone.screenshot(path=tmp_path / f"{next(shots):02d}-phone.png", full_page=True)
     context.close()
     assert not problems.seen, problems.seen
 
@@ -155,7 +157,7 @@ def test_the_api_s_errors_appear_beside_the_field_they_name(service, browser, tm
     page.get_by_label("API key").fill(API_KEY)
     expect(page.locator("#key-status")).to_contain_text("The key works")
     expect(page.locator(".field-error.placed")).to_have_count(0)
-    expect(page.locator("#gallery img")).to_have_count(7, timeout=30_000)
+    expect(page.locator("#gallery .look", has_text="Built in")).to_have_count(BUILT_IN_LOOKS, timeout=30_000)
 
     page.locator(".scene").nth(0).get_by_label("Script", exact=True).fill("")
     page.get_by_role("button", name="Create", exact=True).click()
