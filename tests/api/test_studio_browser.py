@@ -138,8 +138,9 @@ def test_a_person_makes_plays_and_deletes_a_two_scene_video(service, browser, tm
     phone.set_viewport_size(PHONE)
     phone.goto(f"{service.base_url}/studio")
     expect(phone.locator("#key-status")).to_contain_text("The key works")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
+    expect(phone.locator("#gallery .look", has_text="Built in")).to_have_count(BUILT_IN_LOOKS, timeout=30_000)
     phone.wait_for_function("[...document.querySelectorAll('#gallery img')].every((image) => image.complete)")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
     phone.screenshot(path=tmp_path / f"{next(shots):02d}-phone.png", full_page=True)
     context.close()
     assert not problems.seen, problems.seen
