@@ -89,7 +89,10 @@ class Character:
 
 @dataclass(frozen=True)
 class Background:
-    kind: Literal["color", "image", "video", "transparent"] = "color"
+    """`auto`: the request asked for none. A photo whose shape differs from the frame's then fills it
+    (render/compose/fill.py); anything else stands on `color`."""
+
+    kind: Literal["color", "image", "video", "transparent", "auto"] = "color"
     color: str = "#FFFFFF"
     media: MediaRef | None = None
     play_style: Literal["freeze", "loop", "fit_to_scene", "once"] = "loop"

@@ -81,7 +81,7 @@ def _speech(lookup: Lookup, script: str | None, voice_id: str | None, audio_url:
 
 def _simple_background(lookup: Lookup, background: common.SimpleBackground | None) -> spec.Background:
     if background is None:
-        return spec.Background("color", "#FFFFFF")
+        return spec.Background("auto")
     if background.type == "color":
         return spec.Background("color", background.value or "#FFFFFF")
     media = (_asset(lookup, background.asset_id, "image", "background.asset_id") if background.asset_id
@@ -224,7 +224,7 @@ def _studio_voice(lookup: Lookup, voice: v2.TextVoice | v2.AudioVoice | v2.Silen
 
 def _studio_background(lookup: Lookup, background: object, prefix: str) -> spec.Background:
     if background is None:
-        return spec.Background("color", "#FFFFFF")
+        return spec.Background("auto")
     if isinstance(background, v2.ColorBackground):
         return spec.Background("color", background.value)
     if isinstance(background, v2.ImageBackground):

@@ -20,7 +20,7 @@ import soundfile
 from avatarstudio import spec
 from avatarstudio.errors import RenderError
 from avatarstudio.render import encode, speech
-from avatarstudio.render.avatars import placed_engine
+from avatarstudio.render.avatars import look_photo, placed_engine
 from avatarstudio.render.compose.backdrop import scene_backdrop
 from avatarstudio.render.compose.captions import prepare_burn_in
 from avatarstudio.render.compose.image_file import ImageError
@@ -218,7 +218,9 @@ def _scene_frames(run: _Run, scene: _Scene, seed: int, hold_still: Callable[[Box
     no such box)."""
     output, clock = run.video.output, run.clock
     with clock.stage("compose"):
-        backdrop = scene_backdrop(scene.source, output.width, output.height, run.resolve, run.notes)
+        auto = scene.source.background.kind == "auto"
+        photo = look_photo(scene.source.character, run.resolve) if auto else None
+        backdrop = scene_backdrop(scene.source, output.width, output.height, run.resolve, run.notes, photo)
     character = scene.source.character
     if character is None:
         # A still backdrop alone never changes: an empty box (the encoder streams a token 2 x 2 of each frame).
@@ -230,7 +232,7 @@ def _scene_frames(run: _Run, scene: _Scene, seed: int, hold_still: Callable[[Box
         return
     with clock.stage("avatar"):
         engine, placement = placed_engine(character, (output.width, output.height), run.resolve,
-                                          transparent=scene.source.background.kind == "transparent")
+                                          transparent=scene.source.background.kind == "transparent", auto=auto)
     with clock.stage("motion"):
         params = face_params(scene.track, output.fps, scene.n_frames, character.expressiveness, character.expression,
                              seed=seed, talking_style=character.talking_style, motion_prompt=character.motion_prompt,

@@ -18,12 +18,13 @@ from avatarstudio.catalog import avatars as catalog
 from avatarstudio.render.avatars.base import AvatarEngine
 from avatarstudio.render.avatars.drawn import PALETTES, VIEWPORTS, DrawnEngine
 from avatarstudio.render.avatars.photo import PhotoEngine
+from avatarstudio.render.compose.fill import face_centred, fills
 from avatarstudio.render.compose.image_file import load_image
 from avatarstudio.render.compose.placement import Placement, place
 from avatarstudio.render.vocabulary import FaceBox, FaceParams, Frame, MediaResolver
 
-__all__ = ["AvatarEngine", "FaceBox", "FaceParams", "builtin_engine", "look_image", "photo_engine",
-           "placed_engine"]
+__all__ = ["AvatarEngine", "FaceBox", "FaceParams", "builtin_engine", "builtin_photo", "look_image", "look_photo",
+           "photo_engine", "placed_engine"]
 
 PLACEMENT_PROBE_HEIGHT = 256
 """The height of the engine built only to learn a look's proportions and face position before placing it."""
@@ -64,8 +65,25 @@ def builtin_engine(avatar_id: str, height: int, matting: bool = False) -> Avatar
     look = LOOKS[avatar_id]
     if isinstance(look, DrawnLook):
         return DrawnEngine(PALETTES[look.palette], VIEWPORTS[look.viewport], height)
+    return PhotoEngine(builtin_photo(avatar_id), height, matting=matting)
+
+
+def builtin_photo(avatar_id: str) -> Frame | None:
+    """The photo a catalogue look animates (RGB, read-only); None for a drawn look."""
+    look = LOOKS[avatar_id]
+    if isinstance(look, DrawnLook):
+        return None
     x0, y0, x1, y1 = look.crop
-    return PhotoEngine(astronaut_photo()[y0:y1, x0:x1], height, matting=matting)
+    return astronaut_photo()[y0:y1, x0:x1]
+
+
+def look_photo(character: spec.Character | None, resolve: MediaResolver) -> Frame | None:
+    """The photo a scene's character animates; None for a drawn look or no character."""
+    if character is None:
+        return None
+    if isinstance(character.look, spec.BuiltinLook):
+        return builtin_photo(character.look.avatar_id)
+    return load_image(resolve(character.look.image, "image"))
 
 
 def photo_engine(image: Frame, height: int, matting: bool = False, super_resolution: bool = False) -> AvatarEngine:
@@ -79,10 +97,11 @@ def photo_engine(image: Frame, height: int, matting: bool = False, super_resolut
 
 
 def placed_engine(character: spec.Character, canvas: tuple[int, int], resolve: MediaResolver,
-                  transparent: bool = False) -> tuple[AvatarEngine, Placement]:
+                  transparent: bool = False, auto: bool = False) -> tuple[AvatarEngine, Placement]:
     """The character's engine, built at the size it is shown so frames need no resizing, and where it goes.
 
-    A photo look's background is removed when the character asks for matting or the scene is `transparent`.
+    A photo look's background is removed when the character asks for matting or the scene is `transparent`, and
+    when the scene's background is `auto` and the photo does not fill the frame (then its face is centred too).
     Raises `render.face.FaceError` for a photo without exactly one face.
     """
     look = character.look
@@ -93,6 +112,9 @@ def placed_engine(character: spec.Character, canvas: tuple[int, int], resolve: M
         make = partial(photo_engine, load_image(resolve(look.image, "image")), matting=matting,
                        super_resolution=character.super_resolution)
     sizing = make(PLACEMENT_PROBE_HEIGHT)
+    if auto and look_photo(character, resolve) is not None and fills(sizing.size, canvas):
+        character = face_centred(character, sizing.size, sizing.face_box, canvas)
+        make = partial(make, matting=True)
     placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y,
                       character.style, face_box=sizing.face_box)
     return make(max(2, placement.height)), placement

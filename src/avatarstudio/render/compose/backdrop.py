@@ -16,6 +16,7 @@ import numpy as np
 from avatarstudio import spec
 from avatarstudio.render.compose.background import background_canvas
 from avatarstudio.render.compose.blend import alpha_over
+from avatarstudio.render.compose.fill import fill_backdrop, fills
 from avatarstudio.render.compose.image_file import load_image
 from avatarstudio.render.compose.text import TextLayer, render_text
 from avatarstudio.render.compose.video_background import video_frames
@@ -79,9 +80,11 @@ def first_video_frame(path: Path, width: int, height: int, fit: str) -> Frame:
         return next(decoded).copy()
 
 
-def scene_backdrop(scene: spec.Scene, width: int, height: int, resolve: MediaResolver, notes: list[str]) -> Backdrop:
+def scene_backdrop(scene: spec.Scene, width: int, height: int, resolve: MediaResolver, notes: list[str],
+                   photo: Frame | None = None) -> Backdrop:
     """The scene's backdrop; a video is probed here and decoded while the scene's frames are drawn. A note about
-    its text (a font substituted, say) is appended to `notes`."""
+    its text (a font substituted, say) is appended to `notes`. `photo` is the photo the scene's character
+    animates: with an `auto` background, a photo whose shape differs from the frame fills it (fill.py)."""
     bg = scene.background
     text = render_text(scene.text, width, height) if scene.text is not None else None
     if text is not None and text.note:
@@ -95,6 +98,8 @@ def scene_backdrop(scene: spec.Scene, width: int, height: int, resolve: MediaRes
         layer = background_canvas(width, height)
     elif bg.kind == "image" and bg.media is not None:
         layer = background_canvas(width, height, image=load_image(resolve(bg.media, "image")), fit=bg.fit)
+    elif bg.kind == "auto" and photo is not None and fills((photo.shape[1], photo.shape[0]), (width, height)):
+        layer = fill_backdrop(photo, width, height)
     else:
         layer = background_canvas(width, height, color=bg.color)
     return still_backdrop(layer, text)
