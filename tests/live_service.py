@@ -46,13 +46,15 @@ class Service:
 def service_env(**extra: str) -> dict[str, str]:
     env = {**os.environ, "AVATARSTUDIO_API_KEY": API_KEY, "AVATARSTUDIO_ALLOW_PRIVATE_URLS": "true",
            "AVATARSTUDIO_WEBHOOK_BACKOFF_SECONDS": "0.2", "AVATARSTUDIO_HEARTBEAT_SECONDS": "0.5",
-           "AVATARSTUDIO_STALE_AFTER_SECONDS": "3", "PYTHONUNBUFFERED": "1"}
+           "AVATARSTUDIO_STALE_AFTER_SECONDS": "3", "AVATARSTUDIO_SIGNING_SECRET": "test-signing-secret",
+           "PYTHONUNBUFFERED": "1"}
     env.update(extra)
     return env
 
 
 def start_service(data_dir: Path, workers: int = 1, **env: str) -> Service:
     port = free_port()
+    env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     log = data_dir / "server.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(

@@ -1,16 +1,23 @@
-"""Settings: environment variables and CLI flags over embedded defaults, read once at the edge.
+"""Settings: environment variables and CLI flags over embedded defaults, read and validated once at the edge.
 
-Nothing below this module reads the environment; a wrong value fails at start-up with a message naming the
-variable to change.
+Nothing below this module reads the environment. Every value is checked here, at start-up, and a wrong one stops
+the process with a message naming the variable to change: a cap of 0, a heartbeat that the reaper would take for
+a dead worker, a DATABASE_URL SQLAlchemy cannot read. Secrets may come from files (`NAME_FILE=/run/secrets/x`, as
+container orchestrators mount them) instead of the environment.
 """
 from __future__ import annotations
 
 import os
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+LOG_FORMATS = ("json", "text")
+SECRET_VARIABLES = ("DATABASE_URL", "QUEUE_URL", "AVATARSTUDIO_SIGNING_SECRET", "AVATARSTUDIO_API_KEY")
+"""Variables that may carry a password or key, so each may be given as NAME_FILE instead."""
 
 
 class ConfigError(Exception):
@@ -44,34 +51,55 @@ class Settings:
     """How long a request waits for the worker to make what it asks for (speech, a preview, the face check)."""
 
 
-def _env_number(name: str, default: float, kind: type = float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return kind(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number") from None
+class _Environment:
+    """The process environment as the settings read it: empty counts as unset, and NAME_FILE stands in for NAME."""
 
+    def __init__(self, environ: Mapping[str, str]):
+        self.environ = environ
 
-def _env_flag(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
-        return default
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name}={raw!r} must be true or false")
+    def text(self, name: str) -> str | None:
+        value = self.environ.get(name) or None
+        file_name = self.environ.get(f"{name}_FILE") or None
+        if file_name is None:
+            return value
+        if value is not None:
+            raise ConfigError(f"{name} and {name}_FILE are both set; keep one")
+        try:
+            return Path(file_name).read_text().strip() or None
+        except OSError as error:
+            raise ConfigError(f"{name}_FILE={file_name!r} cannot be read: {error.strerror}") from None
+
+    def number(self, name: str, default: float, kind: type = float, minimum: float = 0) -> float:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            value = kind(raw)
+        except ValueError:
+            what = "a whole number" if kind is int else "a number"
+            raise ConfigError(f"{name}={raw!r} is not {what}") from None
+        if not value >= minimum:
+            raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
+        return value
+
+    def flag(self, name: str, default: bool) -> bool:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{name}={raw!r} must be true or false")
 
 
 # S3's rules for new bucket names: 3-63 lowercase letters, digits, dots and hyphens, alphanumeric at both ends.
 S3_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 
-def _storage_url(root: Path) -> str:
+def _storage_url(env: _Environment, root: Path) -> str:
     """A local directory, file:///path or s3://bucket[/prefix]; anything else is refused here, at start-up."""
-    url = os.environ.get("STORAGE_URL") or str(root / "files")
+    url = env.text("STORAGE_URL") or str(root / "files")
     if "://" not in url or url.startswith("file://"):
         return url
     if url.startswith("s3://"):
@@ -83,17 +111,43 @@ def _storage_url(root: Path) -> str:
     raise ConfigError(f"STORAGE_URL={url!r}: supported are a local directory, file:///path and s3://bucket[/prefix]")
 
 
-def _s3_endpoint_url() -> str | None:
-    """Where a non-AWS S3 service (MinIO, Ceph, moto) listens; unset, boto3 finds AWS's endpoint itself."""
-    url = os.environ.get("AVATARSTUDIO_S3_ENDPOINT_URL") or None
-    if url is not None and not url.startswith(("http://", "https://")):
-        raise ConfigError(f"AVATARSTUDIO_S3_ENDPOINT_URL={url!r} must start with http:// or https://")
+def _http_url(env: _Environment, name: str) -> str | None:
+    url = env.text(name)
+    if url is None:
+        return None
+    location = urlsplit(url)
+    if location.scheme not in ("http", "https") or not location.hostname:
+        raise ConfigError(f"{name}={url!r} must be an http:// or https:// URL with a host")
     return url
 
 
-def _signing_secret(data_dir: Path) -> str:
+def _database_url(env: _Environment, root: Path) -> str:
+    """Parsed and its driver loaded now: a typo would otherwise surface as a traceback from the first query."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    url = env.text("DATABASE_URL") or f"sqlite:///{root / 'avatarstudio.db'}"
+    try:
+        make_url(url).get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        shown = "the value in DATABASE_URL_FILE" if env.environ.get("DATABASE_URL_FILE") else repr(url)
+        raise ConfigError(f"DATABASE_URL={shown} is not a database URL SQLAlchemy can use ({error}); write e.g. "
+                          "sqlite:////data/avatarstudio.db or postgresql+psycopg://user:password@host:5432/db") from None
+    return url
+
+
+def _queue_url(env: _Environment, root: Path) -> str:
+    url = env.text("QUEUE_URL") or f"sqlite:///{root / 'queue.db'}"
+    if url.startswith("redis://") and urlsplit(url).hostname:
+        return url
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        return url
+    raise ConfigError(f"QUEUE_URL={url!r} must be sqlite:///path/to/queue.db or redis://host:6379/0")
+
+
+def _signing_secret(env: _Environment, data_dir: Path) -> str:
     """The secret that signs download links; kept in the data dir so links survive restarts."""
-    explicit = os.environ.get("AVATARSTUDIO_SIGNING_SECRET")
+    explicit = env.text("AVATARSTUDIO_SIGNING_SECRET")
     if explicit:
         return explicit
     path = data_dir / "signing.secret"
@@ -103,32 +157,59 @@ def _signing_secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def load_settings(data_dir: str | Path | None = None, host: str = "127.0.0.1", port: int = 8000) -> Settings:
-    """Build settings from flags (data_dir, host, port) and the environment."""
-    root = Path(data_dir or os.environ.get("AVATARSTUDIO_DATA_DIR") or "data").resolve()
-    root.mkdir(parents=True, exist_ok=True)
-    queue_url = os.environ.get("QUEUE_URL") or f"sqlite:///{root / 'queue.db'}"
-    if not queue_url.startswith(("sqlite:///", "redis://")):
-        raise ConfigError(f"QUEUE_URL={queue_url!r} must start with sqlite:/// or redis://")
-    public = os.environ.get("PUBLIC_BASE_URL") or f"http://{host}:{port}"
+def _require_shared_settings(env: _Environment, queue_url: str) -> None:
+    """Workers on other hosts take tasks from a Redis queue. Each would sign links with a secret of its own data
+    dir and put its own address in them, handing out links the API refuses: both must be set on every process."""
+    if not queue_url.startswith("redis://"):
+        return
+    missing = [name for name in ("AVATARSTUDIO_SIGNING_SECRET", "PUBLIC_BASE_URL") if env.text(name) is None]
+    if missing:
+        raise ConfigError(f"QUEUE_URL is a Redis queue, so {' and '.join(missing)} must be set, to the same value on "
+                          "the API and every worker")
+
+
+def log_format(flag: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """`--log-format` over AVATARSTUDIO_LOG_FORMAT; JSON lines unless plain text is asked for."""
+    value = flag or _Environment(environ).text("AVATARSTUDIO_LOG_FORMAT") or "json"
+    if value not in LOG_FORMATS:
+        raise ConfigError(f"AVATARSTUDIO_LOG_FORMAT={value!r} must be json or text")
+    return value
+
+
+def load_settings(data_dir: str | Path | None = None, host: str = "127.0.0.1", port: int = 8000,
+                  environ: Mapping[str, str] = os.environ) -> Settings:
+    """Build settings from flags (data_dir, host, port) and the environment, refusing any value out of range."""
+    env = _Environment(environ)
+    root = Path(data_dir or env.text("AVATARSTUDIO_DATA_DIR") or "data").resolve()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"AVATARSTUDIO_DATA_DIR={str(root)!r} cannot be created: {error.strerror}") from None
+    queue_url = _queue_url(env, root)
+    _require_shared_settings(env, queue_url)
+    heartbeat = env.number("AVATARSTUDIO_HEARTBEAT_SECONDS", 2.0, minimum=0.05)
+    stale_after = env.number("AVATARSTUDIO_STALE_AFTER_SECONDS", 15.0, minimum=1)
+    if heartbeat >= stale_after:
+        raise ConfigError(f"AVATARSTUDIO_HEARTBEAT_SECONDS={heartbeat:g} must be shorter than "
+                          f"AVATARSTUDIO_STALE_AFTER_SECONDS={stale_after:g}, or every render looks like a lost worker")
+    public = _http_url(env, "PUBLIC_BASE_URL") or f"http://{host}:{port}"
     return Settings(
         data_dir=root,
-        database_url=os.environ.get("DATABASE_URL") or f"sqlite:///{root / 'avatarstudio.db'}",
+        database_url=_database_url(env, root),
         queue_url=queue_url,
-        storage_url=_storage_url(root),
+        storage_url=_storage_url(env, root),
         public_base_url=public.rstrip("/"),
-        signing_secret=_signing_secret(root),
-        env_api_key=os.environ.get("AVATARSTUDIO_API_KEY") or None,
-        s3_endpoint_url=_s3_endpoint_url(),
-        s3_cache_bytes=int(_env_number("AVATARSTUDIO_S3_CACHE_MB", 2048, int)) << 20,
-        url_ttl_seconds=int(_env_number("AVATARSTUDIO_URL_TTL", 7 * 24 * 3600, int)),
-        concurrency_per_key=int(_env_number("AVATARSTUDIO_CONCURRENCY_PER_KEY", 4, int)),
-        render_attempts=int(_env_number("AVATARSTUDIO_RENDER_ATTEMPTS", 2, int)),
-        heartbeat_seconds=_env_number("AVATARSTUDIO_HEARTBEAT_SECONDS", 2.0),
-        stale_after_seconds=_env_number("AVATARSTUDIO_STALE_AFTER_SECONDS", 15.0),
-        webhook_attempts=int(_env_number("AVATARSTUDIO_WEBHOOK_ATTEMPTS", 5, int)),
-        webhook_backoff_seconds=_env_number("AVATARSTUDIO_WEBHOOK_BACKOFF_SECONDS", 2.0),
-        allow_private_urls=_env_flag("AVATARSTUDIO_ALLOW_PRIVATE_URLS", False),
-        quick_job_seconds=_env_number("AVATARSTUDIO_QUICK_JOB_SECONDS", 120.0),
+        signing_secret=_signing_secret(env, root),
+        env_api_key=env.text("AVATARSTUDIO_API_KEY"),
+        s3_endpoint_url=_http_url(env, "AVATARSTUDIO_S3_ENDPOINT_URL"),
+        s3_cache_bytes=int(env.number("AVATARSTUDIO_S3_CACHE_MB", 2048, int, minimum=1)) << 20,
+        url_ttl_seconds=int(env.number("AVATARSTUDIO_URL_TTL", 7 * 24 * 3600, int, minimum=60)),
+        concurrency_per_key=int(env.number("AVATARSTUDIO_CONCURRENCY_PER_KEY", 4, int, minimum=1)),
+        render_attempts=int(env.number("AVATARSTUDIO_RENDER_ATTEMPTS", 2, int, minimum=1)),
+        heartbeat_seconds=heartbeat,
+        stale_after_seconds=stale_after,
+        webhook_attempts=int(env.number("AVATARSTUDIO_WEBHOOK_ATTEMPTS", 5, int, minimum=1)),
+        webhook_backoff_seconds=env.number("AVATARSTUDIO_WEBHOOK_BACKOFF_SECONDS", 2.0),
+        allow_private_urls=env.flag("AVATARSTUDIO_ALLOW_PRIVATE_URLS", False),
+        quick_job_seconds=env.number("AVATARSTUDIO_QUICK_JOB_SECONDS", 120.0, minimum=1),
     )
-
