@@ -5,3 +5,11 @@ import os
 # here (its idle threads spin against ffmpeg for the two cores), so a render process uses one BLAS thread.
 # Set before numpy loads; an explicit setting in the environment wins.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    # The one place the version is written is pyproject.toml; the CLI, the OpenAPI document and /healthz read it here.
+    __version__ = version("avatarstudio")
+except PackageNotFoundError:  # a source tree that was never installed
+    __version__ = "0+unknown"

@@ -1,4 +1,4 @@
-"""avatarstudio serve | worker | render | keys | migrate."""
+"""avatarstudio serve | worker | render | keys | migrate | doctor."""
 from __future__ import annotations
 
 import argparse
@@ -13,8 +13,8 @@ import threading
 import time
 from pathlib import Path
 
-from avatarstudio import keys
-from avatarstudio.config import ConfigError, Settings, load_settings
+from avatarstudio import __version__, keys, logs
+from avatarstudio.config import ConfigError, Settings, load_settings, log_format
 from avatarstudio.errors import RenderError, ServiceError
 from avatarstudio.store.keys import ApiKeys
 from avatarstudio.translate import CREATE_ENDPOINTS, translate_body
@@ -33,11 +33,12 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _supervise_workers(settings: Settings, count: int, stop: threading.Event) -> list[subprocess.Popen]:
+def _supervise_workers(settings: Settings, count: int, stop: threading.Event,
+                       log_style: str) -> list[subprocess.Popen]:
     """Worker processes beside the API, restarted if one dies (its video is retried by the reaper).
-    They get the API's public URL, so the links they put in webhooks point at this server."""
+    They get the API's public URL, so the links they put in webhooks point at this server, and its log format."""
     command = [sys.executable, "-m", "avatarstudio.cli", "worker", "--data-dir", str(settings.data_dir)]
-    env = {**os.environ, "PUBLIC_BASE_URL": settings.public_base_url}
+    env = {**os.environ, "PUBLIC_BASE_URL": settings.public_base_url, "AVATARSTUDIO_LOG_FORMAT": log_style}
     def start() -> subprocess.Popen:
         return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
 
@@ -74,10 +75,12 @@ def serve(args: argparse.Namespace) -> int:
     print(f"Try: curl -H 'X-Api-Key: <key>' {settings.public_base_url}/v2/avatars", flush=True)
     print(f"Or in a browser: {settings.public_base_url}/studio", flush=True)
     stop = threading.Event()
-    workers = _supervise_workers(settings, args.workers, stop)
+    workers = _supervise_workers(settings, args.workers, stop, log_format(args.log_format))
     start_reaper(runtime, stop)
     try:
-        uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level="warning")
+        # uvicorn's own loggers go through ours (logs.py); the access log is ours too (api/telemetry.py).
+        uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level="warning", log_config=None,
+                    access_log=False)
     finally:
         stop.set()
         for process in workers:
@@ -88,12 +91,14 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def worker(args: argparse.Namespace) -> int:
+    from avatarstudio.jobs.liveness import start_heartbeat
     from avatarstudio.jobs.reaper import start_reaper
     from avatarstudio.runtime import open_runtime
 
     runtime = open_runtime(_settings(args))
     stop = threading.Event()
     start_reaper(runtime, stop)
+    heartbeat = start_heartbeat(runtime, stop)
     # The quick jobs a request waits for (speech, previews, the face check) have threads of their own, so a long
     # render never holds them up; the render consumer runs in the foreground and owns the signal handlers.
     quick, renders = (huey.create_consumer(workers=args.threads, worker_type="thread", periodic=False,
@@ -102,6 +107,7 @@ def worker(args: argparse.Namespace) -> int:
     quick.start()
     renders.run()
     stop.set()
+    heartbeat.join(timeout=10)
     return 0
 
 
@@ -162,8 +168,30 @@ def migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def doctor(args: argparse.Namespace) -> int:
+    """Every check of health.py, one line each; exit status 1 when any failed."""
+    from avatarstudio import health
+    from avatarstudio.runtime import open_runtime
+
+    settings = _settings(args)
+    try:
+        runtime = open_runtime(settings)
+    except Exception as error:  # noqa: BLE001 - whatever stops the service from starting is the diagnosis
+        print(f"FAIL start-up: {type(error).__name__}: {error}")
+        return 1
+    checks = health.installation(runtime)
+    for check in checks:
+        print(f"{'ok  ' if check.ok else 'FAIL'} {check.name}: {check.detail}")
+    failed = [check.name for check in checks if not check.ok]
+    print(f"{len(failed)} problem(s): {', '.join(failed)}" if failed else "everything needed is in place")
+    return 1 if failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="avatarstudio", description=__doc__)
+    root.add_argument("--version", action="version", version=f"avatarstudio {__version__}")
+    root.add_argument("--log-format", choices=("json", "text"), default=None,
+                      help="log lines as JSON objects (default) or plain text for a terminal")
     commands = root.add_subparsers(dest="command", required=True)
     serve_cmd = commands.add_parser("serve", help="the API with its embedded worker")
     serve_cmd.add_argument("--host", default="127.0.0.1")
@@ -180,16 +208,18 @@ def parser() -> argparse.ArgumentParser:
     keys_cmd.add_argument("key", nargs="?", help="the key id or prefix to revoke")
     keys_cmd.add_argument("--name")
     migrate_cmd = commands.add_parser("migrate", help="bring the database schema up to date (start-up does it too)")
-    for command in (serve_cmd, worker_cmd, render_cmd, keys_cmd, migrate_cmd):
+    doctor_cmd = commands.add_parser("doctor", help="check this installation and say what is wrong")
+    for command in (serve_cmd, worker_cmd, render_cmd, keys_cmd, migrate_cmd, doctor_cmd):
         command.add_argument("--data-dir", default=None, help="where the database, queue and files live")
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
-    handlers = {"serve": serve, "worker": worker, "render": render, "keys": keys_command, "migrate": migrate}
+    handlers = {"serve": serve, "worker": worker, "render": render, "keys": keys_command, "migrate": migrate,
+                "doctor": doctor}
     try:
+        logs.configure(log_format(args.log_format))
         return handlers[args.command](args)
     except ConfigError as error:
         print(f"configuration error: {error}", file=sys.stderr)

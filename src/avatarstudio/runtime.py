@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avatarstudio.config import Settings
+from avatarstudio.metrics import ProcessMetrics
 from avatarstudio.store.backends import open_blob_store
 from avatarstudio.store.blobs import BlobStore
 from avatarstudio.store.db import Database
@@ -21,6 +22,7 @@ class Runtime:
     db: Database
     blobs: BlobStore
     queue: JobQueue = field(init=False)
+    metrics: ProcessMetrics = field(default_factory=ProcessMetrics)
 
     def work_dir(self, video_id: str) -> Path:
         """Where a video's render keeps its scratch files (speech, downloads, the encoder's partial files)."""

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["servers"]
 QUEUE_KEY = "huey.redis.avatarstudio"
-EXECUTED = re.compile(r"Executing avatarstudio\.jobs\.tasks\.render_video: (\S+)")
+EXECUTED = re.compile(r"Executing avatarstudio\.jobs\.tasks\.render_video: ([\w-]+)")
 
 
 def short_video(text: str) -> dict:
@@ -50,7 +50,8 @@ def test_two_workers_share_a_redis_queue_and_render_each_video_once(redis_server
             assert not (tmp_path / "queue.db").exists()
             # A worker that took a task and died before claiming its video: the reaper must queue it again.
             assert RedisHuey("avatarstudio", url=queue_url).storage.dequeue() is not None
-            workers = [start_worker(tmp_path, f"worker-{n}.log", QUEUE_URL=queue_url) for n in range(2)]
+            workers = [start_worker(tmp_path, f"worker-{n}.log", QUEUE_URL=queue_url,
+                                    PUBLIC_BASE_URL=service.base_url) for n in range(2)]
             finished = [service.wait(video_id, timeout=90, client=client) for video_id in ids]
         assert [status["status"] for status in finished] == ["completed"] * 4, finished
         media = probe(download(finished[0]["video_url"], tmp_path / "first.mp4"))

@@ -14,8 +14,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from avatarstudio import __version__
 from avatarstudio.api import envelopes, openapi
-from avatarstudio.api.routes import account, assets, avatars, files, previews, speech, videos, voices, web, webhooks
+from avatarstudio.api.routes import account, assets, avatars, files, ops, previews, speech, videos, voices, web, webhooks
+from avatarstudio.api.telemetry import Telemetry
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.repository import NotFound
@@ -39,15 +41,8 @@ class NormalisePath:
 
 
 def create_app(runtime: Runtime) -> FastAPI:
-    app = FastAPI(title="avatarstudio", version="0.1.0", description=DESCRIPTION)
+    app = FastAPI(title="avatarstudio", version=__version__, description=DESCRIPTION)
     app.state.runtime = runtime
-
-    @app.middleware("http")
-    async def v3_request_id(request: Request, call_next):
-        response = await call_next(request)
-        if envelopes.family(request.url.path) == "v3":
-            response.headers["X-Request-Id"] = envelopes.request_id()
-        return response
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, error: ServiceError) -> JSONResponse:
@@ -72,8 +67,9 @@ def create_app(runtime: Runtime) -> FastAPI:
         response.status_code = error.status_code
         return response
 
-    for module in (videos, assets, avatars, voices, speech, previews, webhooks, account, files, web):
+    for module in (videos, assets, avatars, voices, speech, previews, webhooks, account, files, web, ops):
         app.include_router(module.router)
     openapi.install(app)
+    app.add_middleware(Telemetry, metrics=runtime.metrics)
     app.add_middleware(NormalisePath)
     return app

@@ -21,4 +21,5 @@ def require_key(request: Request) -> str:
     key_id = keys.authenticate(runtime.db, runtime.settings.env_api_key, presented_key(request))
     if key_id is None:
         raise ServiceError("unauthorized", "Unauthorized")
+    request.state.key_id = key_id  # for the access log line (api/telemetry.py)
     return key_id

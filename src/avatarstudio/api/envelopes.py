@@ -4,7 +4,6 @@ The family is the route's: /v1/... answers in v1's envelope, /v2/... in v2's, /v
 """
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from fastapi import Request
@@ -74,7 +73,3 @@ def error_response(request: Request, error: ServiceError) -> JSONResponse:
     if error.retry_after is not None:
         headers["Retry-After"] = str(error.retry_after)
     return JSONResponse(error_body(request.url.path, error), status_code=error.status, headers=headers)
-
-
-def request_id() -> str:
-    return uuid.uuid4().hex

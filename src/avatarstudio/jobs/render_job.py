@@ -4,10 +4,11 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from avatarstudio import spec
+from avatarstudio import logs, spec
 from avatarstudio.errors import RenderError
 from avatarstudio.fetch import fetch
 from avatarstudio.jobs import announce
@@ -62,6 +63,11 @@ def store_outputs(runtime: Runtime, video_id: str, rendered: pipeline.Rendered) 
 
 
 def run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
+    with logs.about_video(video_id):
+        _run(runtime, video_id, deliver)
+
+
+def _run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
     videos = Videos(runtime.db)
     if not videos.start(video_id):
         return
@@ -72,17 +78,21 @@ def run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
     shutil.rmtree(workdir, ignore_errors=True)  # what an earlier attempt's lost worker left behind
     heartbeat = _Heartbeat(runtime, video_id, attempt)
     heartbeat.start()
+    started = time.monotonic()
     try:
         video_spec = spec.from_dict(video.spec)
         rendered = pipeline.render(video_spec, workdir, resolver(runtime, workdir),
                                    progress=lambda done: setattr(heartbeat, "progress", int(done * 100)),
                                    max_seconds=runtime.settings.max_video_seconds)
+        # This worker's histograms, published with its heartbeat (jobs/liveness.py); the pipeline logs the line.
+        runtime.metrics.observe_render(rendered.stage_seconds, time.monotonic() - started, rendered.duration)
         keys = store_outputs(runtime, video_id, rendered)
         heartbeat.stopped.set()
         finished = videos.complete(video_id, rendered.duration, keys, rendered.notes, attempt)
     except RenderError as error:
         heartbeat.stopped.set()
         message = error.message if not error.detail else f"{error.message}: {error.detail}"
+        log.warning("render failed: %s", message, extra={"error_code": error.code})
         finished = videos.fail(video_id, error.code, message, attempt=attempt)
     except Exception as error:  # noqa: BLE001 - any crash must still end the job as failed, with its reason
         heartbeat.stopped.set()

@@ -9,14 +9,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import httpx
 
 from avatarstudio.store.db import Database
 from avatarstudio.store.models import new_id
-from avatarstudio.store.webhooks import WebhookEvents
+from avatarstudio.store.webhooks import Delivery, WebhookEvents
+
+log = logging.getLogger(__name__)
 
 EVENT_TYPES = {
     "avatar_video.success": "A video finished rendering.",
@@ -71,5 +75,18 @@ def deliver(db: Database, delivery_id: str, timeout: float) -> bool | None:
             error = f"HTTP {status_code}"
     except httpx.HTTPError as failure:
         ok, error = False, f"{type(failure).__name__}: {failure}"
-    events.attempted(delivery_id, ok, status_code, error)
+    attempt = events.attempted(delivery_id, ok, status_code, error)
+    _log_attempt(delivery, attempt, status_code, error)
     return ok
+
+
+def _log_attempt(delivery: Delivery, attempt: int, status_code: int | None, error: str | None) -> None:
+    """One line per attempt. The receiver is named without its query string, which may carry a token."""
+    where = urlsplit(delivery.url)
+    fields = {"event_type": delivery.event_type, "event_id": delivery.event_id, "attempt": attempt,
+              "status_code": status_code, "outcome": "failed" if error else "delivered",
+              "receiver": f"{where.scheme}://{where.netloc}{where.path}"}
+    if delivery.entity_id:
+        fields["video_id"] = delivery.entity_id
+    log.log(logging.WARNING if error else logging.INFO, "webhook %s attempt %d to %s: %s", delivery.event_type,
+            attempt, fields["receiver"], error or f"HTTP {status_code}", extra=fields)

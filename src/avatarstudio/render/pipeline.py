@@ -108,9 +108,13 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
             _write_side_files(run, files, thumbnail, words, burn_in)
     files.notes = run.notes
     files.stage_seconds = dict(run.clock.seconds)
-    log.info("rendered %.1f s of video (%d scenes) in %.1f s: %s", files.duration, len(scenes),
-             time.perf_counter() - started,
-             ", ".join(f"{stage} {seconds:.2f} s" for stage, seconds in files.stage_seconds.items()))
+    seconds = time.perf_counter() - started
+    # The same figures as fields, for a JSON log line (logs.py): the worker's video id is added there.
+    fields = {"video_seconds": round(files.duration, 3), "render_seconds": round(seconds, 3),
+              "ratio": round(seconds / files.duration, 4) if files.duration > 0 else None,
+              "stage_seconds": {stage: round(spent, 3) for stage, spent in files.stage_seconds.items()}}
+    log.info("rendered %.1f s of video (%d scenes) in %.1f s: %s", files.duration, len(scenes), seconds,
+             ", ".join(f"{stage} {spent:.2f} s" for stage, spent in files.stage_seconds.items()), extra=fields)
     progress(1.0)
     return files
 

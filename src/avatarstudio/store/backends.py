@@ -26,7 +26,7 @@ def _open_s3(settings: Settings) -> BlobStore:
     store = S3BlobStore(location.netloc, location.path, settings.data_dir / "s3-cache" / location.netloc,
                         settings.s3_endpoint_url, cache_bytes=settings.s3_cache_bytes)
     try:
-        store.check_bucket()
+        store.check()
     except (BotoCoreError, ClientError) as error:
         endpoint = settings.s3_endpoint_url or "AWS (set AVATARSTUDIO_S3_ENDPOINT_URL for another S3 service)"
         raise ConfigError(f"STORAGE_URL={settings.storage_url!r}: bucket {location.netloc!r} cannot be used at "

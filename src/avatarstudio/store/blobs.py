@@ -21,6 +21,9 @@ class BlobStore(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def check(self) -> None:
+        """Raise, saying why, unless the store can be read and written now (start-up and /readyz ask)."""
+
     def delete_prefix(self, prefix: str) -> None:
         """Remove every blob whose key starts with `prefix` (a video's folder, an asset)."""
 
@@ -63,6 +66,10 @@ class LocalBlobStore:
         if not path.is_file():
             raise KeyError(key)
         return path
+
+    def check(self) -> None:
+        if not self.root.is_dir() or not os.access(self.root, os.R_OK | os.W_OK | os.X_OK):
+            raise OSError(f"{self.root} is not a directory this process can read and write")
 
     def exists(self, key: str) -> bool:
         try:

@@ -46,7 +46,7 @@ class S3BlobStore:
             raise KeyError(key)
         return f"{self.prefix}/{key}" if self.prefix else key
 
-    def check_bucket(self) -> None:
+    def check(self) -> None:
         """Raise (ClientError, or a BotoCoreError for no credentials or no connection) unless the bucket exists
         and these credentials may use it; called at start-up so a wrong setting fails there, not mid-render."""
         self.client.head_bucket(Bucket=self.bucket)

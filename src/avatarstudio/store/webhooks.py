@@ -38,6 +38,8 @@ class Delivery:
     body: bytes
     event_id: str
     secret: str | None
+    event_type: str
+    entity_id: str | None
 
 
 class WebhookEvents(Repository[WebhookEvent]):
@@ -71,10 +73,12 @@ class WebhookEvents(Repository[WebhookEvent]):
             if row is None or row.status != "pending":
                 return None
             endpoint = session.get(WebhookEndpoint, row.endpoint_id) if row.endpoint_id else None
-            return Delivery(row.url, row.body.encode(), row.event_id, endpoint.secret if endpoint else None)
+            return Delivery(row.url, row.body.encode(), row.event_id, endpoint.secret if endpoint else None,
+                            row.event_type, row.entity_id)
 
-    def attempted(self, delivery_id: str, delivered: bool, status_code: int | None, error: str | None) -> None:
-        """Counts one attempt with its outcome, atomically with marking the event delivered when it was."""
+    def attempted(self, delivery_id: str, delivered: bool, status_code: int | None, error: str | None) -> int:
+        """Counts one attempt with its outcome, atomically with marking the event delivered when it was; returns
+        the attempt's number."""
         with self.db.session() as session:
             row = session.get(WebhookEvent, delivery_id)
             row.attempts += 1
@@ -82,6 +86,7 @@ class WebhookEvents(Repository[WebhookEvent]):
                                        error=error))
             if delivered:
                 row.status = "delivered"
+            return row.attempts
 
     def give_up(self, delivery_id: str) -> None:
         """Marks the delivery failed: no more attempts."""

@@ -38,7 +38,9 @@ async def _create(request: Request, key_id: str, api: str) -> Video:
     def handle() -> Video:
         return submit.submit(runtime, key_id, api, translate.translate_body(api, body, DbLookup(runtime, key_id)))
 
-    return await run_in_threadpool(handle)
+    video = await run_in_threadpool(handle)
+    request.state.video_id = video.id  # for the access log line (api/telemetry.py)
+    return video
 
 
 @router.post("/v1/video.webm", summary="Create a transparent WebM video (seed 000)",

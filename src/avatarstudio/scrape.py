@@ -1,0 +1,47 @@
+"""One /metrics scrape: what the database and queue hold now, every worker's render histograms, and this API
+process's own request counters (see metrics.py for why each figure is gathered where it is)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import case, func, select
+
+from avatarstudio.jobs import liveness
+from avatarstudio.metrics import Exposition, RenderMetrics, render_families, request_families
+from avatarstudio.store.models import Video, WebhookAttempt
+
+if TYPE_CHECKING:
+    from avatarstudio.runtime import Runtime
+
+STATUSES = ("waiting", "processing", "completed", "failed")
+
+
+def _stored_counts(runtime: Runtime) -> tuple[dict[str, int], dict[str, int]]:
+    """Videos by status, and webhook delivery attempts by outcome (a 2xx answer or anything else)."""
+    delivered = case((WebhookAttempt.status_code.between(200, 299), "delivered"), else_="failed")
+    with runtime.db.session() as session:
+        videos = dict(session.execute(select(Video.status, func.count()).group_by(Video.status)).all())
+        attempts = dict(session.execute(select(delivered, func.count()).group_by(delivered)).all())
+    return videos, attempts
+
+
+def scrape(runtime: Runtime) -> str:
+    videos, attempts = _stored_counts(runtime)
+    beats = liveness.heartbeats(runtime)
+    renders = RenderMetrics()
+    for worker in beats:
+        renders.add(worker.renders)
+    out = Exposition()
+    out.family("avatarstudio_videos", "gauge", "Videos in the database, by status.")
+    for status in sorted(set(STATUSES) | set(videos)):
+        out.sample("avatarstudio_videos", videos.get(status, 0), status=status)
+    out.family("avatarstudio_queue_depth", "gauge", "Tasks (renders, webhook deliveries) waiting in the queue.")
+    out.sample("avatarstudio_queue_depth", runtime.queue.huey.pending_count())
+    out.family("avatarstudio_workers_live", "gauge", "Worker processes whose heartbeat is within the stale time.")
+    out.sample("avatarstudio_workers_live", len(liveness.live(runtime, beats)))
+    out.family("avatarstudio_webhook_deliveries_total", "counter", "Webhook delivery attempts, by outcome.")
+    for outcome in ("delivered", "failed"):
+        out.sample("avatarstudio_webhook_deliveries_total", attempts.get(outcome, 0), outcome=outcome)
+    render_families(out, renders)
+    request_families(out, runtime.metrics)
+    return out.text()
