@@ -8,14 +8,16 @@ PORT ?= 8000
 DATA_DIR ?= data
 # The newest mediapipe wheel that still ships the face-mesh and selfie-segmentation models.
 MEDIAPIPE := 0.10.21
-# festival + slt: the second natural English voice. WenQuanYi Micro Hei: glyphs for Chinese, Japanese and Korean
-# text; DejaVu: Arabic and Hebrew; fribidi: the bidirectional layout Pillow's bundled Raqm loads at run time.
-# redis-server, postgresql: the tests start their own throwaway servers to prove the Redis queue and PostgreSQL
-# metadata backends (the package's own cluster and service are never used). nodejs: a test parses the studio
-# page's script. chromium: the studio page is tested in a real browser, driven by PyPI's playwright through
+# Runtime (the Dockerfile installs exactly these; a test checks): festival + slt, the second natural English voice.
+# WenQuanYi Micro Hei: glyphs for Chinese, Japanese and Korean text; DejaVu: Arabic and Hebrew; fribidi: the
+# bidirectional layout Pillow's bundled Raqm loads at run time.
+DEBIAN_RUNTIME_PACKAGES := festival festvox-us-slt-hts fonts-wqy-microhei fonts-dejavu-core libfribidi0
+# Tests only: redis-server, postgresql: the tests start their own throwaway servers to prove the Redis queue and
+# PostgreSQL metadata backends (the package's own cluster and service are never used). nodejs: a test parses the
+# studio page's script. chromium: the studio page is tested in a real browser, driven by PyPI's playwright through
 # executable_path (never `playwright install`, which downloads a browser build of its own).
-DEBIAN_PACKAGES := festival festvox-us-slt-hts fonts-wqy-microhei fonts-dejavu-core libfribidi0 redis-server \
-  postgresql nodejs chromium
+DEBIAN_TEST_PACKAGES := redis-server postgresql nodejs chromium
+DEBIAN_PACKAGES := $(DEBIAN_RUNTIME_PACKAGES) $(DEBIAN_TEST_PACKAGES)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install debian-packages serve test test-fast bench quality clean
