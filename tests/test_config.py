@@ -60,6 +60,7 @@ def test_the_defaults_are_valid(tmp_path: Path) -> None:
         log_format(None, {"AVATARSTUDIO_LOG_FORMAT": "xml"})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["serve", "worker"])
 def test_start_up_stops_with_the_variable_named(command: str, tmp_path: Path) -> None:
     environ = {"PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path), "DATABASE_URL": "not a url"}

@@ -5,7 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from live_service import free_port, service_env
+
+pytestmark = pytest.mark.slow
 
 
 def doctor(data_dir: Path, **env: str) -> subprocess.CompletedProcess:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from avatarstudio import __version__
 from live_service import Service, start_service, stop_service
@@ -15,6 +16,8 @@ from receiver import Receiver
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 PROBES = ("/healthz", "/readyz", "/metrics")
+
+pytestmark = pytest.mark.service
 
 
 def json_lines(log: Path) -> list[dict]:
