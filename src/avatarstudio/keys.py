@@ -23,11 +23,16 @@ def create_key(db: Database, name: str = "") -> tuple[ApiKey, str]:
     return record, plaintext
 
 
+def is_env_key(env_key: str | None, presented: str | None) -> bool:
+    """Whether the key presented is the one in AVATARSTUDIO_API_KEY (a comparison; no I/O)."""
+    return bool(presented and env_key and hmac.compare_digest(presented, env_key))
+
+
 def authenticate(db: Database, env_key: str | None, presented: str | None) -> str | None:
     """The id of the key presented, or None when it is missing, unknown or revoked."""
     if not presented:
         return None
-    if env_key and hmac.compare_digest(presented, env_key):
+    if is_env_key(env_key, presented):
         return ENV_KEY_ID
     record = ApiKeys(db).active_by_hash(_hash(presented))
     return record.id if record is not None else None

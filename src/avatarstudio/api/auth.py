@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio import keys
 from avatarstudio.errors import ServiceError
@@ -15,10 +16,17 @@ def presented_key(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def require_key(request: Request) -> str:
-    """FastAPI dependency: the caller's key id, or 401 in the route's envelope."""
+async def require_key(request: Request) -> str:
+    """FastAPI dependency: the caller's key id, or 401 in the route's envelope.
+
+    Async, so that the environment's key costs a comparison on the event loop; a stored key needs the database,
+    which is asked off the loop. (A plain function would cost every request a trip through the thread pool.)"""
     runtime = request.app.state.runtime
-    key_id = keys.authenticate(runtime.db, runtime.settings.env_api_key, presented_key(request))
+    presented = presented_key(request)
+    if keys.is_env_key(runtime.settings.env_api_key, presented):
+        key_id: str | None = keys.ENV_KEY_ID
+    else:
+        key_id = await run_in_threadpool(keys.authenticate, runtime.db, runtime.settings.env_api_key, presented)
     if key_id is None:
         raise ServiceError("unauthorized", "Unauthorized")
     request.state.key_id = key_id  # for the access log line (api/telemetry.py)

@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from avatarstudio import translate
 from avatarstudio.api import envelopes, views
@@ -104,17 +105,19 @@ async def create_batch(request: Request, key_id: Key,
 
 
 # --- status --------------------------------------------------------------------------------------------
+# The status calls are what dashboards poll. Their bodies are plain JSON types already, so they go out as a
+# JSONResponse: returned as a dict, FastAPI would validate and re-encode each one against a `dict` model first.
 
 @router.get("/v1/video_status.get", summary="Video status (v1 shape)")
-def status_v1(request: Request, key_id: Key, video_id: str | None = None) -> dict:
+def status_v1(request: Request, key_id: Key, video_id: str | None = None) -> JSONResponse:
     runtime = runtime_of(request)
-    return envelopes.v1(views.v1_status(runtime, Videos(runtime.db).require(video_id)))
+    return JSONResponse(envelopes.v1(views.v1_status(runtime, Videos(runtime.db).require(video_id))))
 
 
 @router.get("/v2/videos/{video_id}", summary="Video status (v2 shape)")
-def status_v2(request: Request, key_id: Key, video_id: str) -> dict:
+def status_v2(request: Request, key_id: Key, video_id: str) -> JSONResponse:
     runtime = runtime_of(request)
-    return envelopes.v2(views.v3_video(runtime, Videos(runtime.db).require(video_id)))
+    return JSONResponse(envelopes.v2(views.v3_video(runtime, Videos(runtime.db).require(video_id))))
 
 
 @router.get("/v3/videos/statuses", summary="Statuses of up to 100 videos by video_ids and/or batch_ids")
@@ -157,9 +160,9 @@ def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[
 
 
 @router.get("/v3/videos/{video_id}", summary="Video status (v3 shape)")
-def status_v3(request: Request, key_id: Key, video_id: str) -> dict:
+def status_v3(request: Request, key_id: Key, video_id: str) -> JSONResponse:
     runtime = runtime_of(request)
-    return envelopes.v3(views.v3_video(runtime, Videos(runtime.db).require(video_id)))
+    return JSONResponse(envelopes.v3(views.v3_video(runtime, Videos(runtime.db).require(video_id))))
 
 
 # --- list and delete -----------------------------------------------------------------------------------
