@@ -38,4 +38,4 @@ def test_each_family_is_declared_once_with_its_type(runtime: Runtime) -> None:
     types = [line.split()[2] for line in lines if line.startswith("# TYPE")]
     assert len(types) == len(set(types)) and all(name.startswith("avatarstudio_") for name in types)
     assert 'avatarstudio_api_requests_total{method="GET",route="/v2/videos/{video_id}",status="404"} 1' in lines
-    assert 'avatarstudio_videos{status="waiting"} 0' in lines and "avatarstudio_queue_depth 0" in lines
+    assert 'avatarstudio_videos{status="waiting"} 0' in lines and 'avatarstudio_queue_depth{queue="quick"} 0' in lines

@@ -123,13 +123,12 @@ def _http_url(env: _Environment, name: str) -> str | None:
 
 def _database_url(env: _Environment, root: Path) -> str:
     """Parsed and its driver loaded now: a typo would otherwise surface as a traceback from the first query."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+    from avatarstudio.store.db import dialect_of
 
     url = env.text("DATABASE_URL") or f"sqlite:///{root / 'avatarstudio.db'}"
     try:
-        make_url(url).get_dialect()
-    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        dialect_of(url)
+    except ValueError as error:
         shown = "the value in DATABASE_URL_FILE" if env.environ.get("DATABASE_URL_FILE") else repr(url)
         raise ConfigError(f"DATABASE_URL={shown} is not a database URL SQLAlchemy can use ({error}); write e.g. "
                           "sqlite:////data/avatarstudio.db or postgresql+psycopg://user:password@host:5432/db") from None

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-
 from avatarstudio.jobs import liveness
 
 if TYPE_CHECKING:
@@ -39,9 +37,7 @@ def _run(name: str, probe: Callable[[], str]) -> Check:
 
 
 def _database(runtime: Runtime) -> str:
-    with runtime.db.engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
-    return f"reachable ({runtime.db.engine.dialect.name})"
+    return f"reachable ({runtime.db.ping()})"
 
 
 def _queue(runtime: Runtime) -> str:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import case, func, select
-
 from avatarstudio.jobs import liveness
 from avatarstudio.metrics import Exposition, RenderMetrics, render_families, request_families
-from avatarstudio.store.models import Video, WebhookAttempt
+from avatarstudio.store.videos import Videos
+from avatarstudio.store.webhooks import WebhookEvents
 
 if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
@@ -16,17 +15,9 @@ if TYPE_CHECKING:
 STATUSES = ("waiting", "processing", "completed", "failed")
 
 
-def _stored_counts(runtime: Runtime) -> tuple[dict[str, int], dict[str, int]]:
-    """Videos by status, and webhook delivery attempts by outcome (a 2xx answer or anything else)."""
-    delivered = case((WebhookAttempt.status_code.between(200, 299), "delivered"), else_="failed")
-    with runtime.db.session() as session:
-        videos = dict(session.execute(select(Video.status, func.count()).group_by(Video.status)).all())
-        attempts = dict(session.execute(select(delivered, func.count()).group_by(delivered)).all())
-    return videos, attempts
-
-
 def scrape(runtime: Runtime) -> str:
-    videos, attempts = _stored_counts(runtime)
+    videos = Videos(runtime.db).count_by_status()
+    attempts = WebhookEvents(runtime.db).attempts_by_outcome()
     beats = liveness.heartbeats(runtime)
     renders = RenderMetrics()
     for worker in beats:
@@ -35,8 +26,10 @@ def scrape(runtime: Runtime) -> str:
     out.family("avatarstudio_videos", "gauge", "Videos in the database, by status.")
     for status in sorted(set(STATUSES) | set(videos)):
         out.sample("avatarstudio_videos", videos.get(status, 0), status=status)
-    out.family("avatarstudio_queue_depth", "gauge", "Tasks (renders, webhook deliveries) waiting in the queue.")
-    out.sample("avatarstudio_queue_depth", runtime.queue.huey.pending_count())
+    out.family("avatarstudio_queue_depth", "gauge", "Tasks waiting: queue main holds renders and webhook deliveries, "
+               "queue quick the speech, previews and face checks a request waits for.")
+    out.sample("avatarstudio_queue_depth", runtime.queue.huey.pending_count(), queue="main")
+    out.sample("avatarstudio_queue_depth", runtime.queue.quick.pending_count(), queue="quick")
     out.family("avatarstudio_workers_live", "gauge", "Worker processes whose heartbeat is within the stale time.")
     out.sample("avatarstudio_workers_live", len(liveness.live(runtime, beats)))
     out.family("avatarstudio_webhook_deliveries_total", "counter", "Webhook delivery attempts, by outcome.")

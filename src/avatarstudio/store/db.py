@@ -13,6 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 SCHEMA_LOCK = 0x617661746172  # any fixed number: the advisory lock that start-ups take to migrate the schema
@@ -80,16 +81,32 @@ def _revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def dialect_of(url: str) -> str:
+    """The database an SQLAlchemy URL names, its driver loaded; ValueError saying why for a URL that cannot work."""
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError) as error:
+        raise ValueError(str(error)) from None
+    return parsed.get_backend_name()
+
+
 class Database:
     def __init__(self, url: str):
         # A database server may drop idle connections, so each checkout is pinged first; a SQLite file cannot,
         # and the ping was a third of the cost of a status request's session there.
-        server = make_url(url).get_backend_name() != "sqlite"
+        server = dialect_of(url) != "sqlite"
         self.engine: Engine = create_engine(url, pool_pre_ping=server)
         if not server:
             event.listen(self.engine, "connect", _tune_sqlite)
         self.revision = migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def ping(self) -> str:
+        """Raise unless the database answers a query now; returns its dialect's name (sqlite, postgresql)."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return self.engine.dialect.name
 
     @contextmanager
     def session(self) -> Iterator[Session]:

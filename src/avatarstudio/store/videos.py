@@ -42,6 +42,11 @@ class Videos(Repository[Video]):
         with self.db.session() as session:
             return list(session.scalars(select(Video).where(Video.batch_id == batch_id).order_by(Video.item_index)))
 
+    def count_by_status(self) -> dict[str, int]:
+        """How many videos are in each status now (statuses with none are absent)."""
+        with self.db.session() as session:
+            return dict(session.execute(select(Video.status, func.count()).group_by(Video.status)).all())
+
     def count_active(self, key_id: str) -> int:
         """How many of the key's videos outside batches are waiting or rendering (batches have their own limit)."""
         with self.db.session() as session:

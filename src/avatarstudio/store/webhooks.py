@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from avatarstudio.store.models import WebhookAttempt, WebhookEndpoint, WebhookEvent, new_id
 from avatarstudio.store.paging import Page, page_of_query
@@ -87,6 +87,12 @@ class WebhookEvents(Repository[WebhookEvent]):
             if delivered:
                 row.status = "delivered"
             return row.attempts
+
+    def attempts_by_outcome(self) -> dict[str, int]:
+        """Every delivery attempt so far, counted as delivered (a 2xx answer) or failed (anything else)."""
+        outcome = case((WebhookAttempt.status_code.between(200, 299), "delivered"), else_="failed")
+        with self.db.session() as session:
+            return dict(session.execute(select(outcome, func.count()).group_by(outcome)).all())
 
     def give_up(self, delivery_id: str) -> None:
         """Marks the delivery failed: no more attempts."""
