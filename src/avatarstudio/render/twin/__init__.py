@@ -5,7 +5,9 @@
 sample selection 2010): real mouths from the footage, chosen per frame by a search over time, aligned, warped and
 blended onto a background that plays the footage back and forth.
 """
+from avatarstudio.render.twin.engine import TwinEngine, filling, placed
 from avatarstudio.render.twin.errors import TwinError
 from avatarstudio.render.twin.prepare import Prepared, prepare
+from avatarstudio.render.twin.twin import Twin, load
 
-__all__ = ["Prepared", "TwinError", "prepare"]
+__all__ = ["Prepared", "Twin", "TwinEngine", "TwinError", "filling", "load", "placed", "prepare"]

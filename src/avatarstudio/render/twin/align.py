@@ -5,6 +5,7 @@ closed form (Umeyama 1991) is cheaper than a robust fit and the stable points ha
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from avatarstudio.render.twin.track import STABLE
@@ -33,5 +34,4 @@ def apply(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
 
 
 def invert(matrix: np.ndarray) -> np.ndarray:
-    rotation = np.linalg.inv(matrix[:, :2])
-    return np.hstack([rotation, (-rotation @ matrix[:, 2])[:, None]])
+    return cv2.invertAffineTransform(matrix)

@@ -72,10 +72,8 @@ class TwinEngine:
         if rgb.shape[1::-1] != self.size:
             rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA if rgb.shape[0] > self.size[1]
                              else cv2.INTER_LINEAR)
-        out = np.empty((self.size[1], self.size[0], 4), np.uint8)
-        out[..., :3] = rgb
+        out = cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA)
         if matte is None:
-            out[..., 3] = 255
             return out
         raw = matte.frame(index)
         width, height = self.twin.size
@@ -83,7 +81,7 @@ class TwinEngine:
         scale_x, scale_y = raw.shape[1] / width, raw.shape[0] / height
         coarse = raw[int(y0 * scale_y):int(np.ceil(y1 * scale_y)), int(x0 * scale_x):int(np.ceil(x1 * scale_x))]
         coarse = cv2.resize(coarse, self.size, interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255
-        out[..., 3] = (refine_matte(rgb, coarse) * 255 + 0.5).astype(np.uint8)
+        cv2.insertChannel((refine_matte(rgb, coarse) * 255 + 0.5).astype(np.uint8), out, 3)
         return out
 
 
