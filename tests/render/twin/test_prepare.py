@@ -13,6 +13,8 @@ from avatarstudio.render.twin import TwinError, load, prepare
 from tests.footage import clip
 from tests.render.twin.conftest import ffmpeg
 
+pytestmark = pytest.mark.slow
+
 
 def test_jwp_intro_makes_a_twin_with_flat_files(jwp_twin):
     directory, result = jwp_twin

@@ -15,6 +15,8 @@ from avatarstudio.render import pipeline
 from tests.footage import clip
 from tests.media import alpha_planes
 
+pytestmark = pytest.mark.slow
+
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 INNER_LIPS = ((82, 87), (13, 14), (312, 317))
 EYE_CORNERS = (33, 263)
