@@ -5,7 +5,6 @@ closed form (Umeyama 1991) is cheaper than a robust fit and the stable points ha
 """
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from avatarstudio.render.twin.track import STABLE
@@ -32,6 +31,3 @@ def to_reference(points: np.ndarray, reference: np.ndarray) -> np.ndarray:
 def apply(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     return points @ matrix[:, :2].T + matrix[:, 2]
 
-
-def invert(matrix: np.ndarray) -> np.ndarray:
-    return cv2.invertAffineTransform(matrix)

@@ -50,7 +50,7 @@ class TwinEngine:
     def draw(self, behind: np.ndarray, mouths: np.ndarray,
              targets: Sequence[np.ndarray | None] | None = None) -> Iterator[Frame]:
         """Frames showing footage frame behind[t] with the mouth of footage frame mouths[t] (warped to targets[t],
-        landmarks in reference coordinates, where given)."""
+        landmarks in the background frame's pixels, where given)."""
         twin = self.twin
         footage = ClipReader(twin.file(layout.FOOTAGE))
         matte = ClipReader(twin.file(layout.MATTE), grey=True) if self.matting else None
@@ -69,10 +69,10 @@ class TwinEngine:
                 matte.close()
 
     def _framed(self, rgb: np.ndarray, matte: ClipReader | None, index: int) -> Frame:
-        if rgb.shape[1::-1] != self.size:
-            rgb = cv2.resize(rgb, self.size, interpolation=cv2.INTER_AREA if rgb.shape[0] > self.size[1]
+        out = cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA)  # before resizing: four channels resize fastest
+        if out.shape[1::-1] != self.size:
+            out = cv2.resize(out, self.size, interpolation=cv2.INTER_AREA if rgb.shape[0] > self.size[1]
                              else cv2.INTER_LINEAR)
-        out = cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA)
         if matte is None:
             return out
         raw = matte.frame(index)
@@ -81,7 +81,8 @@ class TwinEngine:
         scale_x, scale_y = raw.shape[1] / width, raw.shape[0] / height
         coarse = raw[int(y0 * scale_y):int(np.ceil(y1 * scale_y)), int(x0 * scale_x):int(np.ceil(x1 * scale_x))]
         coarse = cv2.resize(coarse, self.size, interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255
-        cv2.insertChannel((refine_matte(rgb, coarse) * 255 + 0.5).astype(np.uint8), out, 3)
+        matte_values = refine_matte(cv2.cvtColor(out, cv2.COLOR_RGBA2RGB), coarse)
+        cv2.insertChannel((matte_values * 255 + 0.5).astype(np.uint8), out, 3)
         return out
 
 
@@ -132,10 +133,10 @@ def choose_mouths(twin: Twin, targets: np.ndarray, behind: np.ndarray, features:
                   sources: np.ndarray | None = None, keep_own: bool = True) -> np.ndarray:
     """The footage frame lending its mouth to each output frame (select.viterbi). `features` (n, d) describe
     every footage frame's lips in the same terms as `targets` (T, d), by default (opening, width); `sources` are
-    the frames allowed to lend, by default every usable one; `keep_own` lets a frame keep the background's own
+    the frames allowed to lend, by default every usable one with a steady head (sharp); `keep_own` lets a frame keep the background's own
     mouth."""
     features = twin.lips if features is None else features
-    sources = np.flatnonzero(twin.usable) if sources is None else sources
+    sources = np.flatnonzero(twin.usable & twin.steady) if sources is None else sources
     scale = np.nanstd(features[sources], axis=0) + 1e-6
     pose = twin.pose[:, :2]
     own = np.nan_to_num(features[behind], nan=1e3)
@@ -146,4 +147,4 @@ def choose_mouths(twin: Twin, targets: np.ndarray, behind: np.ndarray, features:
                                         np.nan_to_num(pose[behind[part]])))
         background_costs.append((((targets[part] - own[part]) / scale) ** 2).sum(axis=1))
     return select.viterbi(np.concatenate(costs), sources, behind,
-                          np.concatenate(background_costs) if keep_own else None)
+                          np.concatenate(background_costs) if keep_own else None, np.nan_to_num(features / scale))

@@ -12,7 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from avatarstudio.render.twin.align import apply, to_reference
+from avatarstudio.render.twin.align import to_reference
 from avatarstudio.render.twin.track import CHIN, NOSE_TIP
 
 JPEG_QUALITY = 92
@@ -76,7 +76,3 @@ class MouthReader:
         data = self._data[self._offsets[index]:self._offsets[index + 1]]
         return cv2.cvtColor(cv2.imdecode(data, cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
 
-
-def reference_points(points: np.ndarray, matrices: np.ndarray) -> np.ndarray:
-    """Every frame's landmarks in the reference frame's coordinates ((n, 478, 2), NaN where no face)."""
-    return np.stack([apply(matrix, frame) for matrix, frame in zip(matrices, points)]).astype(np.float32)

@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from avatarstudio.render.avatars.warp import ThinPlateWarp
-from avatarstudio.render.twin.align import apply, invert
+from avatarstudio.render.twin.align import apply
 from avatarstudio.render.twin.mouths import LOWER_OVAL, MouthReader
 from avatarstudio.render.twin.twin import Twin
 from avatarstudio.render.twin import layout
@@ -46,26 +46,33 @@ class MouthPaster:
         xs, ys = np.linspace(0, width - 1, 5), np.linspace(0, height - 1, 5)
         return np.array([(x, y) for x in xs for y in ys if x in (xs[0], xs[-1]) or y in (ys[0], ys[-1])], np.float64)
 
-    def reference_points(self, index: int) -> np.ndarray:
-        """Footage frame `index`'s landmarks in the reference face's coordinates."""
-        return apply(self._twin.to_reference[index], self._twin.points[index].astype(np.float64))
+    def _crop_from(self, behind: int, source: int) -> np.ndarray:
+        """3 x 3: background frame pixels -> source crop pixels (through the steady reference face)."""
+        twin = self._twin
+        return (_translation(-self._origin) @ _square(twin.crop_transform[source])
+                @ np.linalg.inv(_square(twin.to_reference[source])) @ _square(twin.to_reference[behind]))
 
     def paste(self, background: np.ndarray, behind: int, source: int, target: np.ndarray | None = None) -> None:
         """Draws frame `source`'s lower face over `background` (RGB uint8, footage frame `behind`, changed in
-        place). `target`, landmarks in reference coordinates, is the shape the lips and jaw are warped to."""
+        place). `target`, landmarks in the background frame's pixels, is the shape the lips and jaw are warped to
+        (the held-out test warps to the true shape)."""
         twin = self._twin
         crop = self._mouths.crop(source)
-        mouth_points = self.reference_points(source)
+        to_crop = self._crop_from(behind, source)
+        from_crop = np.linalg.inv(to_crop)
+        source_in_crop = apply((_translation(-self._origin) @ _square(twin.crop_transform[source]))[:2],
+                               twin.points[source].astype(np.float64))
         if target is not None:
             chosen = list(LIPS + CHIN_AREA)
-            src = np.concatenate([mouth_points[chosen] - self._origin, self._border])
-            dst = np.concatenate([target[chosen] - self._origin, self._border])
+            target_in_crop = apply(to_crop[:2], target.astype(np.float64))
+            src = np.concatenate([source_in_crop[chosen], self._border])
+            dst = np.concatenate([target_in_crop[chosen], self._border])
             map_x, map_y = self._warp.maps(src, dst)
             crop = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-            mouth_points = target
-        to_frame = invert(twin.to_reference[behind])
+            source_in_crop = target_in_crop
+        mouth_points = apply(from_crop[:2], source_in_crop)
         hull = np.concatenate([twin.points[behind][list(LOWER_OVAL + UNDER_NOSE)].astype(np.float64),
-                               apply(to_frame, mouth_points[list(LOWER_OVAL)])])
+                               mouth_points[list(LOWER_OVAL)]])
         centre = twin.points[behind][list(LIPS)].mean(axis=0)
         hull = centre + (hull - centre) * (1 - SHRINK)
         jaw = np.linalg.norm(hull[0] - hull[len(LOWER_OVAL) - 1])
@@ -76,10 +83,10 @@ class MouthPaster:
         x1, y1 = np.minimum(np.ceil(hull.max(axis=0)).astype(int) + margin, (width, height))
         if x1 - x0 < 4 or y1 - y0 < 4:
             return
-        # Background pixel (x0 + u, y0 + v) -> reference -> crop pixel: the inverse map warpAffine wants.
-        to_crop = twin.to_reference[behind].copy()
-        to_crop[:, 2] += to_crop[:, :2] @ (x0, y0) - self._origin
-        patch = cv2.warpAffine(crop, to_crop, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+        # Patch pixel (u, v) is background pixel (x0 + u, y0 + v): the inverse map warpAffine wants.
+        patch_to_crop = (to_crop @ _translation(np.array([x0, y0], np.float64)))[:2]
+        patch = cv2.warpAffine(crop, patch_to_crop, (x1 - x0, y1 - y0),
+                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                                borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
         mask = np.zeros((y1 - y0, x1 - x0), np.float32)
         cv2.fillConvexPoly(mask, cv2.convexHull((hull - (x0, y0)).round().astype(np.int32)), 1.0)
@@ -91,3 +98,11 @@ class MouthPaster:
             patch += (base[ring] - patch[ring]).mean(axis=0)
         alpha = mask[..., None]
         region[:] = np.clip(base + (patch - base) * alpha, 0, 255).astype(np.uint8)
+
+
+def _square(matrix: np.ndarray) -> np.ndarray:
+    return np.vstack([matrix, (0.0, 0.0, 1.0)])
+
+
+def _translation(shift: np.ndarray) -> np.ndarray:
+    return np.array([[1.0, 0.0, shift[0]], [0.0, 1.0, shift[1]], [0.0, 0.0, 1.0]])

@@ -13,10 +13,16 @@ import numpy as np
 
 CANDIDATES = 24
 """Nearest source frames kept per output frame (beyond the background frame itself)."""
-SWITCH_COST = 1.5
-"""Cost of jumping to a source frame that does not follow the previous one, in squared standard deviations."""
-STEP_COSTS = {1: 0.0, 0: 0.4, -1: 0.3}
-"""Cost of a step of +1 (the footage as it was), 0 (holding a frame) and -1 (playing it backwards)."""
+SWITCH_COST = 3.0
+"""Cost of jumping to a source frame that does not follow the previous one, in squared standard deviations..."""
+SHAPE_WEIGHT = 1.0
+"""...plus this much per squared standard deviation between the two mouths' shapes: a cut between like mouths
+hardly shows, one between unlike mouths flickers."""
+STEP_COSTS = {1: 0.0, 0: 0.1, -1: 0.2}
+"""Cost of a step of +1 (the footage as it was), 0 (holding a frame) and -1 (playing it backwards). Holding is
+nearly free: a mouth held over a plateau of the target looks still, as a real one does, while a run played back
+and forth to stay near it reads as flicker (measured on jwpIntro: 1.1x the footage's lower-face change against
+1.3x)."""
 POSE_WEIGHT = 40.0
 """Cost per squared eye-distance of head turn between the mouth's frame and the background frame."""
 KEEP_BONUS = 0.3
@@ -34,13 +40,14 @@ def unary_costs(target: np.ndarray, features: np.ndarray, scale: np.ndarray, pos
     return shape + POSE_WEIGHT * turn
 
 
-def viterbi(costs: np.ndarray, sources: np.ndarray, background: np.ndarray,
-            background_costs: np.ndarray | None) -> np.ndarray:
+def viterbi(costs: np.ndarray, sources: np.ndarray, background: np.ndarray, background_costs: np.ndarray | None,
+            shapes: np.ndarray) -> np.ndarray:
     """The source frame per output frame minimising the summed unary costs plus transitions.
 
     costs (T, N): unary cost of each source in `sources` (N footage indices); background (T) the footage frame
     behind each output frame and background_costs (T) its own mouth's cost (None: the background's own mouth is
-    not an option). Returns (T) footage indices.
+    not an option); shapes (n, d): every footage frame's mouth shape, divided by its spread. Returns (T) footage
+    indices.
     """
     count = costs.shape[0]
     keep = min(CANDIDATES, costs.shape[1])
@@ -54,7 +61,8 @@ def viterbi(costs: np.ndarray, sources: np.ndarray, background: np.ndarray,
     back = np.zeros(options.shape, np.int64)
     for t in range(1, count):
         step = options[t][None, :] - options[t - 1][:, None]
-        move = np.full(step.shape, SWITCH_COST)
+        unlike = ((shapes[options[t]][None, :, :] - shapes[options[t - 1]][:, None, :]) ** 2).sum(axis=2)
+        move = SWITCH_COST + SHAPE_WEIGHT * unlike
         for delta, cost in STEP_COSTS.items():
             move[step == delta] = cost
         if own:  # the background's own mouth after the previous background's: the footage playing on
