@@ -22,7 +22,7 @@ def test_viterbi_prefers_a_run_of_consecutive_frames_over_the_nearest_shape_per_
     target = np.array([0.05, 0.52, 0.97])[:, None]
     costs = select.unary_costs(target, features[sources], np.array([0.3]), np.zeros((len(sources), 2)),
                                np.zeros((3, 2)))
-    chosen = select.viterbi(costs, sources, np.array([6, 6, 6]), None, features / 0.3)
+    chosen = select.viterbi(*select.nearest(costs, sources), np.array([6, 6, 6]), None, features / 0.3)
     nearest = sources[costs.argmin(axis=1)]
     assert nearest.tolist() != chosen.tolist()                                # per frame: 0, 1 or 4, 2 or 5 mixed
     assert np.diff(chosen).tolist() == [1, 1]                                 # one real run instead
@@ -33,7 +33,7 @@ def test_a_pause_keeps_the_background_mouth_when_it_is_at_rest():
     behind = np.array([0, 0, 0])
     costs = select.unary_costs(np.zeros((3, 1)), features, np.array([0.3]), np.zeros((4, 2)), np.zeros((3, 2)))
     own = ((features[behind, 0] - 0.0) / 0.3) ** 2
-    assert select.viterbi(costs, np.arange(4), behind, own, features / 0.3).tolist() == [0, 0, 0]
+    assert select.viterbi(*select.nearest(costs, np.arange(4)), behind, own, features / 0.3).tolist() == [0, 0, 0]
 
 
 def test_a_twin_look_survives_the_job_record():

@@ -15,10 +15,11 @@ import numpy as np
 from avatarstudio.render.avatars.base import SceneClock
 from avatarstudio.render.face.segmentation import refine_matte
 from avatarstudio.render.twin import layout, select
+from avatarstudio.render.twin.ahead import ahead
 from avatarstudio.render.twin.clips import ClipReader
 from avatarstudio.render.twin.paste import MouthPaster
 from avatarstudio.render.twin.timeline import background_frames
-from avatarstudio.render.twin.track import CHIN, FOREHEAD, face_height
+from avatarstudio.render.twin.track import CHIN, face_height
 from avatarstudio.render.twin.twin import Twin
 from avatarstudio.render.vocabulary import FaceBox, FaceParams, Frame
 
@@ -45,7 +46,7 @@ class TwinEngine:
         twin = self.twin
         behind = background_frames(twin.turns, twin.fps, clock.fps, clock.first_frame, len(params))
         mouths = choose_mouths(twin, mouth_targets(twin, params), behind)
-        return self.draw(behind, mouths)
+        return ahead(self.draw(behind, mouths))
 
     def draw(self, behind: np.ndarray, mouths: np.ndarray,
              targets: Sequence[np.ndarray | None] | None = None) -> Iterator[Frame]:
@@ -140,11 +141,14 @@ def choose_mouths(twin: Twin, targets: np.ndarray, behind: np.ndarray, features:
     scale = np.nanstd(features[sources], axis=0) + 1e-6
     pose = twin.pose[:, :2]
     own = np.nan_to_num(features[behind], nan=1e3)
-    costs, background_costs = [], []
+    options, option_costs, background_costs = [], [], []
     for start in range(0, len(targets), CHUNK):
         part = slice(start, start + CHUNK)
-        costs.append(select.unary_costs(targets[part], features[sources], scale, pose[sources],
-                                        np.nan_to_num(pose[behind[part]])))
+        costs = select.unary_costs(targets[part], features[sources], scale, pose[sources],
+                                   np.nan_to_num(pose[behind[part]]))
+        chosen, their_costs = select.nearest(costs, sources)
+        options.append(chosen)
+        option_costs.append(their_costs)
         background_costs.append((((targets[part] - own[part]) / scale) ** 2).sum(axis=1))
-    return select.viterbi(np.concatenate(costs), sources, behind,
+    return select.viterbi(np.concatenate(options), np.concatenate(option_costs), behind,
                           np.concatenate(background_costs) if keep_own else None, np.nan_to_num(features / scale))

@@ -40,22 +40,27 @@ def unary_costs(target: np.ndarray, features: np.ndarray, scale: np.ndarray, pos
     return shape + POSE_WEIGHT * turn
 
 
-def viterbi(costs: np.ndarray, sources: np.ndarray, background: np.ndarray, background_costs: np.ndarray | None,
-            shapes: np.ndarray) -> np.ndarray:
+def nearest(costs: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(options, their costs), each (T, CANDIDATES): the cheapest sources of each output frame, so the search
+    never holds a cost for every pair of output and footage frame (ten minutes of each would be 2 GB)."""
+    keep = min(CANDIDATES, costs.shape[1])
+    cheapest = np.argpartition(costs, keep - 1, axis=1)[:, :keep]
+    return sources[cheapest], np.take_along_axis(costs, cheapest, 1)
+
+
+def viterbi(options: np.ndarray, option_costs: np.ndarray, background: np.ndarray,
+            background_costs: np.ndarray | None, shapes: np.ndarray) -> np.ndarray:
     """The source frame per output frame minimising the summed unary costs plus transitions.
 
-    costs (T, N): unary cost of each source in `sources` (N footage indices); background (T) the footage frame
-    behind each output frame and background_costs (T) its own mouth's cost (None: the background's own mouth is
-    not an option); shapes (n, d): every footage frame's mouth shape, divided by its spread. Returns (T) footage
-    indices.
+    options (T, K): footage frames that may lend their mouth to each output frame, option_costs (T, K) their
+    unary costs; background (T) the footage frame behind each output frame and background_costs (T) its own
+    mouth's cost (None: the background's own mouth is not an option); shapes (n, d): every footage frame's mouth
+    shape, divided by its spread. Returns (T) footage indices.
     """
-    count = costs.shape[0]
-    keep = min(CANDIDATES, costs.shape[1])
-    nearest = np.argpartition(costs, keep - 1, axis=1)[:, :keep]
+    count = options.shape[0]
     own = background_costs is not None
-    options = np.concatenate([sources[nearest], background[:, None]], axis=1) if own else sources[nearest]
-    option_costs = np.take_along_axis(costs, nearest, 1)
     if own:
+        options = np.concatenate([options, background[:, None]], axis=1)
         option_costs = np.concatenate([option_costs, (background_costs - KEEP_BONUS)[:, None]], axis=1)
     total = option_costs[0].copy()
     back = np.zeros(options.shape, np.int64)
