@@ -1,8 +1,8 @@
 """Putting a mouth from one footage frame onto another: align, warp, match colour, blend.
 
 The source's lower face is already cut out in the reference face's coordinates (mouths.py). It is optionally warped
-(thin-plate spline) so its lips and jaw take a target shape, mapped onto the background frame by the inverse of
-that frame's similarity transform, shifted in colour so the two agree where the mask feathers out, and blended
+(thin-plate spline) so its lips and jaw take a target shape, mapped onto the background frame through the
+reference face (both frames' similarity transforms, from stable points steadied over time), shifted in colour so the two agree where the mask feathers out, and blended
 over the lower face only: a hull from the jaw line to just under the nose, covering both faces' chins (an opened
 jaw reaches lower than a closed one), feathered over a tenth of the face's width.
 """
@@ -12,10 +12,10 @@ import cv2
 import numpy as np
 
 from avatarstudio.render.avatars.warp import ThinPlateWarp
+from avatarstudio.render.twin import layout
 from avatarstudio.render.twin.align import apply
 from avatarstudio.render.twin.mouths import LOWER_OVAL, MouthReader
 from avatarstudio.render.twin.twin import Twin
-from avatarstudio.render.twin import layout
 
 UNDER_NOSE = (206, 203, 98, 97, 2, 326, 327, 423, 426)
 """Cheeks and the nose's base, image left to right: the blend's upper edge."""
