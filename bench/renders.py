@@ -23,6 +23,7 @@ import imageio_ffmpeg
 CHILD = Path(__file__).with_name("child.py")
 SPEECH_SPEED = Path(__file__).with_name("speech_speed.py")
 AVATAR_SPEED = Path(__file__).with_name("avatar_speed.py")
+TWIN_SPEED = Path(__file__).with_name("twin_speed.py")
 RSS_SAMPLE_SECONDS = 0.05
 
 
@@ -203,3 +204,8 @@ def speech_speed(voice_id: str, text: str) -> dict | None:
 def avatar_speed() -> dict | None:
     """Avatar frame cost at 720p on one core from bench/avatar_speed.py."""
     return _json_child(AVATAR_SPEED)
+
+
+def twin_speed() -> dict | None:
+    """Digital-twin preparation and render speed from bench/twin_speed.py."""
+    return _json_child(TWIN_SPEED)

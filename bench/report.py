@@ -15,12 +15,13 @@ MEMORY_GROWTH_ALLOWED = 0.10
 
 @dataclass(frozen=True)
 class Figures:
-    """What the targets are checked against: the renders that succeeded, by case name, the speech speed and the
-    one-core avatar frame cost."""
+    """What the targets are checked against: the renders that succeeded, by case name, the speech speed, the
+    one-core avatar frame cost and the digital twin's speeds."""
 
     renders: dict[str, RenderResult]
     speech: dict | None
     avatar: dict | None
+    twin: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -51,12 +52,19 @@ TARGETS = (
            lambda v: v <= MEMORY_GROWTH_ALLOWED, ""),
     Target("piper speech, audio seconds per CPU second (voice loaded)", "DESIGN", "speech", ">= 10x",
            lambda f: f.speech["warm"]["x_realtime_per_core"], lambda v: v >= 10.0, "x"),
+    Target("digital twin 720p render time / video duration", "issue 11", "twin", "<= 0.35",
+           lambda f: f.twin["renders"]["720p"]["rtf"], lambda v: v <= 0.35, ""),
+    Target("digital twin 1080p render time / video duration", "issue 11", "twin", "<= 0.7",
+           lambda f: f.twin["renders"]["1080p"]["rtf"], lambda v: v <= 0.7, ""),
+    Target("digital twin preparation time / footage length", "issue 11", "twin", "<= 0.5",
+           lambda f: f.twin["prepare_ratio"], lambda v: v <= 0.5, ""),
 )
 
 
-def check_targets(results: list[RenderResult], speech: dict | None, avatar: dict | None) -> list[dict]:
+def check_targets(results: list[RenderResult], speech: dict | None, avatar: dict | None,
+                  twin: dict | None = None) -> list[dict]:
     """Each target with its measured value and pass / fail, or 'not run' when its cases did not render."""
-    figures = Figures({result.name: result for result in results if result.ok}, speech, avatar)
+    figures = Figures({result.name: result for result in results if result.ok}, speech, avatar, twin)
     checked = []
     for target in TARGETS:
         row = {"target": target.name, "source": target.source, "limit": target.limit, "case": target.case}

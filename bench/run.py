@@ -30,7 +30,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "bench",
                         help="where results.json and REPORT.md go (scratch goes to OUT/out)")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run: the renders, speech speed on one sentence, no API load or throughput")
+                        help="a smoke run: the renders, speech speed on one sentence, no API load, throughput or twin")
     return parser.parse_args(argv)
 
 
@@ -57,6 +57,10 @@ def main(argv: list[str]) -> int:
     speech = renders.speech_speed(load.VOICE, speech_text)
     print("avatar frame cost on one core", flush=True)
     avatar = renders.avatar_speed()
+    twin = None
+    if not args.quick:
+        print("digital twin: prepare jwpIntro.mp4, render it speaking at 720p and 1080p", flush=True)
+        twin = renders.twin_speed()
     api, throughput = None, []
     if not args.quick:
         print(f"API load: {load.CLIENTS} clients, {load.CREATES} creates, {load.STATUS_CALLS} status calls", flush=True)
@@ -64,11 +68,12 @@ def main(argv: list[str]) -> int:
         for workers in (1, 2):
             print(f"queue throughput with {workers} worker(s)", flush=True)
             throughput.append(load.queue_throughput(scratch / f"server-{workers}-workers", workers))
-    targets = report.check_targets(results, speech, avatar)
+    targets = report.check_targets(results, speech, avatar, twin)
     seconds = time.perf_counter() - started
     about = machine.describe(ROOT, command, load_at_start)
     payload = {"machine": about, "bench_seconds": seconds, "targets": targets, "speech": speech, "avatar": avatar,
-               "renders": [result.to_dict() for result in results], "api": api, "queue_throughput": throughput}
+               "twin": twin, "renders": [result.to_dict() for result in results], "api": api,
+               "queue_throughput": throughput}
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
     (args.out / "REPORT.md").write_text(report.markdown(about, results, speech, avatar, targets, api, throughput, seconds))

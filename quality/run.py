@@ -6,7 +6,8 @@ write quality/results.json, quality/REPORT.md and quality/contact_sheet.png.
 Cases: the built-in astronaut portrait, and the same photo sent as an uploaded image (POST /v3/videos, type
 image), speaking a script with pauses at 720p. Two baselines are made from the first render to show the
 measures can fail: the render's first frame held still over the same audio, and the render with its audio
-delayed by 3 frames (remuxed with ffmpeg -itsoffset, no re-encoding).
+delayed by 3 frames (remuxed with ffmpeg -itsoffset, no re-encoding). The digital twin's cases (held-out
+rebuilding of real footage, and the twin speaking the script) are quality/twin.py's.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 from skimage import data as skimage_data  # noqa: E402
 
-from quality import analyse, decode, report, sheet  # noqa: E402
+from quality import analyse, decode, report, sheet, twin  # noqa: E402
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 SCRIPT = ('Hello, and thank you for joining me today. <break time="0.6s"/> I would like to show you something new. '
@@ -100,7 +101,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "quality",
                         help="where results.json, REPORT.md and contact_sheet.png go (scratch goes to OUT/out)")
     parser.add_argument("--quick", action="store_true",
-                        help="a smoke run: a 3-second script, the built-in look and its two baselines only")
+                        help="a smoke run: a 3-second script, the built-in look and its two baselines only (no twin)")
     return parser.parse_args(argv)
 
 
@@ -129,13 +130,21 @@ def main(argv: list[str]) -> int:
         if kind == "render":
             rows.append((title, video, series))
     checks = report.check(results, reference=videos[0][0], shift_frames=SHIFT_FRAMES)
+    twin_measures = None
+    if not args.quick:
+        print("twin: prepare, held-out windows, new speech", flush=True)
+        twin_measures, twin_checks, twin_rows = twin.run(scratch, script, VOICE)
+        results.update(twin_rows)
+        checks += twin_checks
     sheet.write(rows, args.out / "contact_sheet.png")
     seconds = time.perf_counter() - started
     command = "make quality" if argv == [] else "quality/run.py " + " ".join(argv)
     about = report.describe(ROOT, command, load_at_start)
-    payload = {"machine": about, "quality_seconds": seconds, "script": script, "checks": checks, "videos": results}
+    payload = {"machine": about, "quality_seconds": seconds, "script": script, "checks": checks, "videos": results,
+               "twin": twin_measures}
     (args.out / "results.json").write_text(json.dumps(payload, indent=2) + "\n")
-    (args.out / "REPORT.md").write_text(report.markdown(about, script, results, checks, seconds))
+    (args.out / "REPORT.md").write_text(report.markdown(about, script, results, checks, seconds)
+                                        + ("" if args.quick else twin.METHOD))
     for check in checks:
         print(f"{check['verdict']:>7}  {check['video']}: {check['what']}: {check['shown']} ({check['limit']})")
     print(f"wrote {args.out / 'REPORT.md'} in {seconds:.0f} s")

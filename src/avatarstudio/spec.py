@@ -11,9 +11,10 @@ from typing import Literal
 
 @dataclass(frozen=True)
 class MediaRef:
-    """A file the render needs: an uploaded asset (by id) or a remote URL, fetched under the safety rules."""
+    """A file the render needs: an uploaded asset (by id), a remote URL fetched under the safety rules, or a
+    prepared digital twin (by id; it resolves to a local directory of render/twin's files)."""
 
-    kind: Literal["asset", "url"]
+    kind: Literal["asset", "url", "twin"]
     value: str
 
 
@@ -68,7 +69,14 @@ class PhotoLook:
     image: MediaRef
 
 
-Look = BuiltinLook | PhotoLook
+@dataclass(frozen=True)
+class TwinLook:
+    """A digital twin made from the user's own footage (render/twin/)."""
+
+    twin_id: str
+
+
+Look = BuiltinLook | PhotoLook | TwinLook
 
 
 @dataclass(frozen=True)
@@ -159,7 +167,8 @@ OUTPUT_ROLES = ("video", "thumbnail", "gif", "srt", "vtt", "ass", "captioned")
 """The files a render makes, by role; a video's stored files are keyed by these ("captioned" only when captions
 were asked for)."""
 
-_UNION_TYPES = {cls.__name__: cls for cls in (TextSpeech, AudioSpeech, Silence, BuiltinLook, PhotoLook, MediaRef)}
+_UNION_TYPES = {cls.__name__: cls for cls in (TextSpeech, AudioSpeech, Silence, BuiltinLook, PhotoLook, TwinLook,
+                                               MediaRef)}
 
 
 def to_dict(video: VideoSpec) -> dict:

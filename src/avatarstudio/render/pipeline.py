@@ -21,12 +21,14 @@ from avatarstudio import spec
 from avatarstudio.errors import RenderError
 from avatarstudio.render import encode, speech
 from avatarstudio.render.avatars import look_photo, placed_engine
+from avatarstudio.render.avatars.base import SceneClock
 from avatarstudio.render.compose.backdrop import scene_backdrop
 from avatarstudio.render.compose.captions import prepare_burn_in
 from avatarstudio.render.compose.image_file import ImageError
 from avatarstudio.render.compose.placement import composite_into, composite_within, moving_area
 from avatarstudio.render.compose.watermark import Mark, draw_mark, video_mark
 from avatarstudio.render.face import FaceError
+from avatarstudio.render.twin import TwinError
 from avatarstudio.render.memory import large_buffers_unmapped, release_garbage
 from avatarstudio.render.motion import face_params
 from avatarstudio.render.speech.scenes import padded_to_frames, read_samples, speak_scene, untranscribed_note
@@ -74,6 +76,8 @@ class _Scene:
     track: SpeechTrack
     n_frames: int
     audio_start: int
+    first_frame: int
+    """The scene's first frame's index in the whole video."""
 
 
 @dataclass
@@ -129,6 +133,8 @@ def _as_render_errors() -> Iterator[None]:
         raise RenderError(code, error.message, detail=error.code) from None
     except FaceError as error:
         raise RenderError("face_not_found", error.message, detail=error.code) from None
+    except TwinError as error:
+        raise RenderError("avatar_not_ready", error.message, detail=error.code) from None
     except ImageError as error:
         raise RenderError("invalid_image", str(error)) from None
     except encode.EncodeError as error:
@@ -149,7 +155,8 @@ def _speak(run: _Run) -> list[_Scene]:
                 sink.write(track.samples)
                 release_garbage()
             timings = SpeechTrack(_NO_SAMPLES, track.sample_rate, track.words, track.phonemes)
-            scenes.append(_Scene(scene, timings, n_frames, sink.tell() - len(track.samples)))
+            scenes.append(_Scene(scene, timings, n_frames, sink.tell() - len(track.samples),
+                                 sum(done.n_frames for done in scenes)))
             if output.captions and isinstance(scene.speech, spec.AudioSpeech) and not track.words:
                 run.notes.append(untranscribed_note(scene.speech, index))
             run.progress(SPEECH_SHARE * (index + 1) / len(run.video.scenes))
@@ -245,10 +252,11 @@ def _scene_frames(run: _Run, scene: _Scene, seed: int, hold_still: Callable[[Box
     area = None if backdrop.still is None else moving_area(placement, engine.size, engine.moving_box,
                                                            (output.width, output.height))
     hold_still(area)
-    with closing(backdrop.frames(scene.n_frames, output.fps, changing=area)) as layers:
-        for index, frame_params in enumerate(params):
+    with (closing(backdrop.frames(scene.n_frames, output.fps, changing=area)) as layers,
+          closing(iter(engine.frames(params, SceneClock(output.fps, scene.first_frame)))) as avatars):
+        for index in range(scene.n_frames):
             with clock.stage("avatar"):
-                avatar = engine.frame(frame_params)
+                avatar = next(avatars)
             with clock.stage("compose"):
                 frame = next(layers)
                 if index and area is not None:

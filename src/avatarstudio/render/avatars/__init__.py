@@ -1,7 +1,7 @@
 """Avatar engines: face parameters in, RGBA frames out (see base.py for the interface).
 
 `builtin_engine` renders a catalogue look, `photo_engine` a user's photo, `placed_engine` a scene's character
-at the size and place it is shown. How each built-in look is made (which
+(those, or a digital twin from render/twin) at the size and place it is shown. How each built-in look is made (which
 drawn palette and framing, which crop of which photo) is recorded here, keyed by the catalogue's avatar ids.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from PIL import Image
 
 from avatarstudio import spec
 from avatarstudio.catalog import avatars as catalog
+from avatarstudio.render import twin
 from avatarstudio.render.avatars.base import AvatarEngine
 from avatarstudio.render.avatars.drawn import PALETTES, VIEWPORTS, DrawnEngine
 from avatarstudio.render.avatars.photo import PhotoEngine
@@ -78,8 +79,9 @@ def builtin_photo(avatar_id: str) -> Frame | None:
 
 
 def look_photo(character: spec.Character | None, resolve: MediaResolver) -> Frame | None:
-    """The photo a scene's character animates; None for a drawn look or no character."""
-    if character is None:
+    """The photo a scene's character animates; None for a drawn look, a twin (its footage is no photo) or no
+    character."""
+    if character is None or isinstance(character.look, spec.TwinLook):
         return None
     if isinstance(character.look, spec.BuiltinLook):
         return builtin_photo(character.look.avatar_id)
@@ -102,10 +104,13 @@ def placed_engine(character: spec.Character, canvas: tuple[int, int], resolve: M
 
     A photo look's background is removed when the character asks for matting or the scene is `transparent`, and
     when the scene's background is `auto` and the photo does not fill the frame (then its face is centred too).
-    Raises `render.face.FaceError` for a photo without exactly one face.
+    Raises `render.face.FaceError` for a photo without exactly one face, `render.twin.TwinError` for a twin whose
+    prepared files cannot be read.
     """
     look = character.look
     matting = character.matting or transparent
+    if isinstance(look, spec.TwinLook):
+        return _placed_twin(character, look, canvas, resolve, matting)
     if isinstance(look, spec.BuiltinLook):
         make = partial(builtin_engine, look.avatar_id, matting=matting)
     else:
@@ -118,6 +123,20 @@ def placed_engine(character: spec.Character, canvas: tuple[int, int], resolve: M
     placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y,
                       character.style, face_box=sizing.face_box)
     return make(max(2, placement.height)), placement
+
+
+def _placed_twin(character: spec.Character, look: spec.TwinLook, canvas: tuple[int, int], resolve: MediaResolver,
+                 matting: bool) -> tuple[AvatarEngine, Placement]:
+    """A twin fills the frame with its footage (cropped around the person) unless the person is to be cut out
+    (matting, a transparent background) or placed (scale, offset, closeUp, circle)."""
+    prepared = twin.load(resolve(spec.MediaRef("twin", look.twin_id), "twin"))
+    if not matting and (character.style, character.scale, character.offset_x, character.offset_y) == (
+            "normal", 1.0, 0.0, 0.0):
+        return twin.filling(prepared, canvas), Placement(0, 0, *canvas)
+    sizing = twin.placed(prepared, PLACEMENT_PROBE_HEIGHT, matting)
+    placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y, character.style,
+                      face_box=sizing.face_box)
+    return twin.placed(prepared, max(2, placement.height), matting), placement
 
 
 @lru_cache(maxsize=None)

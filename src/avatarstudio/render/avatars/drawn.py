@@ -16,6 +16,7 @@ import math
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw
 
+from avatarstudio.render.avatars.base import StillLook
 from avatarstudio.render.compose.blend import alpha_over
 from avatarstudio.render.vocabulary import FaceBox, FaceParams, Frame
 
@@ -161,7 +162,7 @@ def _turned(image: Frame, origin: tuple[int, int], degrees: float, pivot: tuple[
     return np.asarray(turned), (left, top)
 
 
-class DrawnEngine:
+class DrawnEngine(StillLook):
     """An `AvatarEngine` for one drawn look: `palette` framed by `viewport`, frames exactly `height` pixels tall.
 
     Head roll is quantised to `ROLL_STEP` degrees and head motion to whole pixels, so the turned head can be

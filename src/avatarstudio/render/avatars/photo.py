@@ -14,6 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from avatarstudio.render.avatars.base import StillLook
 from avatarstudio.render.avatars.columns import MouthColumns
 from avatarstudio.render.avatars.eyes import close_eyelids
 from avatarstudio.render.avatars.mouth import draw_interior
@@ -33,7 +34,7 @@ ANCHORS_PER_SIDE = 10
 COLUMN_MARGIN = 0.1  # face heights round the mouth-opening warp that the head's motion may move it
 
 
-class PhotoEngine:
+class PhotoEngine(StillLook):
     """An `AvatarEngine` for one photo (RGBA, RGB or grey uint8), frames exactly `height` pixels tall.
 
     Raises `FaceError` (from render.face) when the photo does not show exactly one face.

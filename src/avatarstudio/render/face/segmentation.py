@@ -41,7 +41,11 @@ def guided_filter(guide: np.ndarray, source: np.ndarray, radius: int, eps: float
 
 def person_matte(rgb: np.ndarray) -> np.ndarray:
     """The person's matte for an RGB uint8 image: float32 0..1 (1 = person), edges refined to the photo."""
-    raw = raw_person_mask(rgb)
+    return refine_matte(rgb, raw_person_mask(rgb))
+
+
+def refine_matte(rgb: np.ndarray, raw: np.ndarray) -> np.ndarray:
+    """A coarse person mask (float32 0..1, the image's size) refined to the edges of the RGB uint8 image."""
     guide = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
     radius = max(2, round(GUIDE_RADIUS * max(rgb.shape[:2])))
     refined = guided_filter(guide, raw, radius, GUIDE_EPS)

@@ -1,0 +1,93 @@
+"""The twin's own videos (the footage at its working size, the person's matte): written once by `prepare`, read
+back by frame index while rendering.
+
+They are H.264 with a keyframe every GOP frames, so a renderer playing the footage backwards (the ping-pong
+timeline) decodes each group of pictures once and keeps it, instead of seeking before every frame.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+GOP = 12
+QUALITY_CRF = 18
+
+
+class ClipWriter:
+    """Appends RGB (or, with `grey`, single-channel) uint8 frames of one size to an MP4."""
+
+    def __init__(self, path: Path, size: tuple[int, int], fps: float, grey: bool = False):
+        self._container = av.open(str(path), "w")
+        self._stream = self._container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001))
+        self._stream.width, self._stream.height = size
+        self._stream.pix_fmt = "gray" if grey else "yuv420p"
+        self._stream.options = {"crf": str(QUALITY_CRF), "preset": "superfast", "g": str(GOP),
+                                "keyint_min": str(GOP), "sc_threshold": "0", "bf": "0"}
+        self._format = "gray" if grey else "rgb24"
+
+    def write(self, image: np.ndarray) -> None:
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format=self._format)
+        for packet in self._stream.encode(frame):
+            self._container.mux(packet)
+
+    def close(self) -> None:
+        for packet in self._stream.encode():
+            self._container.mux(packet)
+        self._container.close()
+
+
+def copy_start(path: Path, out: Path, seconds: float) -> None:
+    """The first `seconds` of a clip (whole groups of pictures) copied into `out` without re-encoding."""
+    with av.open(str(path)) as source, av.open(str(out), "w") as target:
+        stream = source.streams.video[0]
+        copy = target.add_stream_from_template(stream)
+        for packet in source.demux(stream):
+            if packet.dts is None:
+                continue
+            if packet.is_keyframe and packet.pts * stream.time_base >= seconds:
+                break
+            packet.stream = copy
+            target.mux(packet)
+
+
+class ClipReader:
+    """Frames of a clip written by ClipWriter, by index (0-based), decoded one group of pictures at a time."""
+
+    def __init__(self, path: Path, grey: bool = False):
+        self._container = av.open(str(path))
+        self._stream = self._container.streams.video[0]
+        self._format = "gray" if grey else "rgb24"
+        self._cached: dict[int, np.ndarray] = {}
+        self._group = -1
+        self._decoder = None
+
+    def frame(self, index: int) -> np.ndarray:
+        """Frame `index` (read-only). Reading forwards or backwards decodes every frame once."""
+        group = index // GOP
+        if group != self._group:
+            self._load(group)
+        return self._cached.get(index, self._cached[max(self._cached)])
+
+    def _load(self, group: int) -> None:
+        if group != self._group + 1 or self._decoder is None:
+            # One frame's duration in the stream's time base, times the group's first index: its keyframe.
+            step = 1 / (self._stream.average_rate * self._stream.time_base)
+            self._container.seek(int(group * GOP * step), stream=self._stream, backward=True, any_frame=False)
+            self._decoder = self._container.decode(self._stream)
+        self._cached = {}
+        first = group * GOP
+        for frame in self._decoder:
+            index = round(frame.pts * self._stream.time_base * self._stream.average_rate)
+            if index >= first:
+                image = frame.to_ndarray(format=self._format)
+                image.flags.writeable = False
+                self._cached[index] = image
+            if index >= first + GOP - 1:
+                break
+        self._group = group
+
+    def close(self) -> None:
+        self._container.close()

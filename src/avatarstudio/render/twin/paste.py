@@ -1,0 +1,108 @@
+"""Putting a mouth from one footage frame onto another: align, warp, match colour, blend.
+
+The source's lower face is already cut out in the reference face's coordinates (mouths.py). It is optionally warped
+(thin-plate spline) so its lips and jaw take a target shape, mapped onto the background frame through the
+reference face (both frames' similarity transforms, from stable points steadied over time), shifted in colour so the two agree where the mask feathers out, and blended
+over the lower face only: a hull from the jaw line to just under the nose, covering both faces' chins (an opened
+jaw reaches lower than a closed one), feathered over a tenth of the face's width.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from avatarstudio.render.avatars.warp import ThinPlateWarp
+from avatarstudio.render.twin import layout
+from avatarstudio.render.twin.align import apply
+from avatarstudio.render.twin.mouths import LOWER_OVAL, MouthReader
+from avatarstudio.render.twin.twin import Twin
+
+UNDER_NOSE = (206, 203, 98, 97, 2, 326, 327, 423, 426)
+"""Cheeks and the nose's base, image left to right: the blend's upper edge."""
+LIPS = (61, 185, 40, 39, 37, 0, 267, 269, 270, 409, 291, 375, 321, 405, 314, 17, 84, 181, 91, 146,
+        78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
+CHIN_AREA = (152, 148, 377, 176, 400, 199, 175, 200, 18)
+FEATHER = 0.1
+"""Feather width as a fraction of the distance between the jaw's ends."""
+SHRINK = 0.06
+"""The hull is pulled this fraction towards the mouth, so the feather stays inside the face's outline."""
+WARP_STEP = 6.0
+
+
+class MouthPaster:
+    """Pastes source mouths onto background frames of one twin (both by footage frame index)."""
+
+    def __init__(self, twin: Twin):
+        self._twin = twin
+        self._mouths = MouthReader(twin.file(layout.MOUTHS), twin.mouth_offsets)
+        x0, y0, x1, y1 = twin.crop_box
+        self._origin = np.array([x0, y0], np.float64)
+        self._crop_size = (x1 - x0, y1 - y0)
+        self._warp = ThinPlateWarp(self._crop_size, WARP_STEP)
+        self._border = self._border_points()
+
+    def _border_points(self) -> np.ndarray:
+        width, height = self._crop_size
+        xs, ys = np.linspace(0, width - 1, 5), np.linspace(0, height - 1, 5)
+        return np.array([(x, y) for x in xs for y in ys if x in (xs[0], xs[-1]) or y in (ys[0], ys[-1])], np.float64)
+
+    def _crop_from(self, behind: int, source: int) -> np.ndarray:
+        """3 x 3: background frame pixels -> source crop pixels (through the steady reference face)."""
+        twin = self._twin
+        return (_translation(-self._origin) @ _square(twin.crop_transform[source])
+                @ np.linalg.inv(_square(twin.to_reference[source])) @ _square(twin.to_reference[behind]))
+
+    def paste(self, background: np.ndarray, behind: int, source: int, target: np.ndarray | None = None) -> None:
+        """Draws frame `source`'s lower face over `background` (RGB uint8, footage frame `behind`, changed in
+        place). `target`, landmarks in the background frame's pixels, is the shape the lips and jaw are warped to
+        (the held-out test warps to the true shape)."""
+        twin = self._twin
+        crop = self._mouths.crop(source)
+        to_crop = self._crop_from(behind, source)
+        from_crop = np.linalg.inv(to_crop)
+        source_in_crop = apply((_translation(-self._origin) @ _square(twin.crop_transform[source]))[:2],
+                               twin.points[source].astype(np.float64))
+        if target is not None:
+            chosen = list(LIPS + CHIN_AREA)
+            target_in_crop = apply(to_crop[:2], target.astype(np.float64))
+            src = np.concatenate([source_in_crop[chosen], self._border])
+            dst = np.concatenate([target_in_crop[chosen], self._border])
+            map_x, map_y = self._warp.maps(src, dst)
+            crop = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            source_in_crop = target_in_crop
+        mouth_points = apply(from_crop[:2], source_in_crop)
+        hull = np.concatenate([twin.points[behind][list(LOWER_OVAL + UNDER_NOSE)].astype(np.float64),
+                               mouth_points[list(LOWER_OVAL)]])
+        centre = twin.points[behind][list(LIPS)].mean(axis=0)
+        hull = centre + (hull - centre) * (1 - SHRINK)
+        jaw = np.linalg.norm(hull[0] - hull[len(LOWER_OVAL) - 1])
+        feather = max(2.0, FEATHER * jaw)
+        height, width = background.shape[:2]
+        margin = int(np.ceil(2 * feather))
+        x0, y0 = np.maximum(np.floor(hull.min(axis=0)).astype(int) - margin, 0)
+        x1, y1 = np.minimum(np.ceil(hull.max(axis=0)).astype(int) + margin, (width, height))
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return
+        # Patch pixel (u, v) is background pixel (x0 + u, y0 + v): the inverse map warpAffine wants.
+        patch_to_crop = (to_crop @ _translation(np.array([x0, y0], np.float64)))[:2]
+        patch = cv2.warpAffine(crop, patch_to_crop, (x1 - x0, y1 - y0),
+                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                               borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+        mask = np.zeros((y1 - y0, x1 - x0), np.float32)
+        cv2.fillConvexPoly(mask, cv2.convexHull((hull - (x0, y0)).round().astype(np.int32)), 1.0)
+        mask = cv2.GaussianBlur(mask, (0, 0), feather / 2)
+        region = background[y0:y1, x0:x1]
+        base = region.astype(np.float32)
+        ring = (mask > 0.05) & (mask < 0.6)
+        if ring.any():
+            patch += (base[ring] - patch[ring]).mean(axis=0)
+        alpha = mask[..., None]
+        region[:] = np.clip(base + (patch - base) * alpha, 0, 255).astype(np.uint8)
+
+
+def _square(matrix: np.ndarray) -> np.ndarray:
+    return np.vstack([matrix, (0.0, 0.0, 1.0)])
+
+
+def _translation(shift: np.ndarray) -> np.ndarray:
+    return np.array([[1.0, 0.0, shift[0]], [0.0, 1.0, shift[1]], [0.0, 0.0, 1.0]])
