@@ -14,7 +14,7 @@ import numpy as np
 import soxr
 from pocketsphinx import Decoder, get_model_path
 
-from avatarstudio.render.speech import arpabet
+from avatarstudio.render.speech import arpabet, offload
 from avatarstudio.render.vocabulary import Timed
 
 RECOGNITION_RATE = 16000
@@ -45,19 +45,28 @@ def recognize_phonemes(samples: np.ndarray, sample_rate: int) -> list[Timed]:
     hop = RECOGNITION_RATE // FRAMES_PER_SECOND
     audible = _audible_frames(pcm, hop)
     phonemes: list[Timed] = []
-    for start, end in pieces(pcm, RECOGNITION_RATE):
+    ranges = pieces(pcm, RECOGNITION_RATE)
+    for (start, _), found in zip(ranges, offload.run(decode_phones, pcm, ranges)):
         offset = start / RECOGNITION_RATE
-        with _LOCK:
-            decoder = _decoder()
-            decoder.start_utt()
-            decoder.process_raw(pcm[start:end].tobytes(), full_utt=True)
-            decoder.end_utt()
-            found = [(seg.word, seg.start_frame, seg.end_frame + 1) for seg in decoder.seg()]
         for label, first, last in found:
             if audible[start // hop + first:start // hop + last].any():
                 phonemes.extend(arpabet.timed_ipa(label, offset + first / FRAMES_PER_SECOND,
                                                   offset + last / FRAMES_PER_SECOND))
     return phonemes
+
+
+def decode_phones(pcm: np.ndarray, ranges: list[tuple[int, int]]) -> list[list[tuple[str, int, int]]]:
+    """Per [start, end) range of `pcm`, the phones the phone loop found: (ARPAbet label, first frame, end frame)
+    relative to the range. Holds the GIL throughout, so it runs in the offload helper (offload.py)."""
+    found = []
+    with _LOCK:
+        decoder = _decoder()
+        for start, end in ranges:
+            decoder.start_utt()
+            decoder.process_raw(pcm[start:end].tobytes(), full_utt=True)
+            decoder.end_utt()
+            found.append([(seg.word, seg.start_frame, seg.end_frame + 1) for seg in decoder.seg()])
+    return found
 
 
 def pcm16(samples: np.ndarray, sample_rate: int) -> np.ndarray:

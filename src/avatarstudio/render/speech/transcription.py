@@ -3,9 +3,8 @@ trigram language model and CMU dictionary from its wheel) with its full search (
 
 It takes about a seventh of the audio's length on one core (three times what the phonemes take), which is why
 load_audio transcribes only when asked. The whole upload is decoded as one utterance, so the batch cepstral
-normalisation sees all of it; the decoder holds about 90 MB and ten minutes of search add about 75 MB more. Each
-call builds its own decoder (half a second) instead of sharing one behind a lock, so a long upload does not hold up
-other renders' transcriptions.
+normalisation sees all of it; the decoder holds about 90 MB and ten minutes of search add about 75 MB more. The
+decode runs in the offload helper process (offload.py), since pocketsphinx holds the GIL throughout it.
 """
 from __future__ import annotations
 
@@ -14,6 +13,7 @@ import re
 import numpy as np
 from pocketsphinx import Decoder
 
+from avatarstudio.render.speech import offload
 from avatarstudio.render.speech.recognition import FRAMES_PER_SECOND, RECOGNITION_RATE, pcm16
 from avatarstudio.render.vocabulary import Timed
 
@@ -31,11 +31,17 @@ def transcribe(samples: np.ndarray, sample_rate: int) -> list[Timed]:
 
     Silence and noise are left out; every word lies inside the audio.
     """
+    duration = len(samples) / sample_rate
+    return [Timed(_VARIANT.sub("", word), start / FRAMES_PER_SECOND, min(end / FRAMES_PER_SECOND, duration))
+            for word, start, end in offload.run(decode_words, pcm16(samples, sample_rate))
+            if not word.startswith(FILLER_MARKS)]
+
+
+def decode_words(pcm: np.ndarray) -> list[tuple[str, int, int]]:
+    """The words (as the dictionary spells them, fillers included) in `pcm` with their first and end frames.
+    Holds the GIL throughout, so it runs in the offload helper (offload.py)."""
     decoder = Decoder(samprate=RECOGNITION_RATE, dither=True, seed=DITHER_SEED, loglevel="ERROR")
     decoder.start_utt()
-    decoder.process_raw(pcm16(samples, sample_rate).tobytes(), full_utt=True)
+    decoder.process_raw(pcm.tobytes(), full_utt=True)
     decoder.end_utt()
-    duration = len(samples) / sample_rate
-    return [Timed(_VARIANT.sub("", segment.word), segment.start_frame / FRAMES_PER_SECOND,
-                  min((segment.end_frame + 1) / FRAMES_PER_SECOND, duration))
-            for segment in decoder.seg() if not segment.word.startswith(FILLER_MARKS)]
+    return [(segment.word, segment.start_frame, segment.end_frame + 1) for segment in decoder.seg()]
