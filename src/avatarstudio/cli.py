@@ -1,4 +1,4 @@
-"""avatarstudio serve | worker | render | keys | migrate."""
+"""avatarstudio serve | worker | render | keys | migrate | templates."""
 from __future__ import annotations
 
 import argparse
@@ -162,6 +162,31 @@ def migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def templates_command(args: argparse.Namespace) -> int:
+    """`add FILE.json` saves a template document (the POST /v3/templates body) after the same checks; `list`
+    prints every template's id, name and variables."""
+    from avatarstudio.runtime import open_runtime
+    from avatarstudio.store.assets import DbLookup
+    from avatarstudio.store.templates import TemplateStore
+    from avatarstudio.templates import studio
+
+    runtime = open_runtime(_settings(args))
+    store = TemplateStore(runtime.db)
+    if args.action == "add":
+        if not args.file:
+            print("templates add needs a FILE.json", file=sys.stderr)
+            return 2
+        draft = studio.read_document(json.loads(Path(args.file).read_text()), DbLookup(runtime, keys.ENV_KEY_ID))
+        record = store.add(draft.name, draft.body, draft.defaults, len(draft.body.get("video_inputs") or []))
+        print(f"{record.id} {record.name}")
+        return 0
+    for record in store.all():
+        variables = studio.Draft(record.name, record.body, record.defaults).variables
+        described = ", ".join(f"{name} ({variable.kind})" for name, variable in variables.items())
+        print(f"{record.id} {record.name}: {described or 'no variables'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="avatarstudio", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -180,7 +205,10 @@ def parser() -> argparse.ArgumentParser:
     keys_cmd.add_argument("key", nargs="?", help="the key id or prefix to revoke")
     keys_cmd.add_argument("--name")
     migrate_cmd = commands.add_parser("migrate", help="bring the database schema up to date (start-up does it too)")
-    for command in (serve_cmd, worker_cmd, render_cmd, keys_cmd, migrate_cmd):
+    templates_cmd = commands.add_parser("templates", help="save a template from a JSON file, or list templates")
+    templates_cmd.add_argument("action", choices=("add", "list"))
+    templates_cmd.add_argument("file", nargs="?", help="the template document to add (a POST /v3/templates body)")
+    for command in (serve_cmd, worker_cmd, render_cmd, keys_cmd, migrate_cmd, templates_cmd):
         command.add_argument("--data-dir", default=None, help="where the database, queue and files live")
     return root
 
@@ -188,7 +216,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
-    handlers = {"serve": serve, "worker": worker, "render": render, "keys": keys_command, "migrate": migrate}
+    handlers = {"serve": serve, "worker": worker, "render": render, "keys": keys_command, "migrate": migrate,
+                "templates": templates_command}
     try:
         return handlers[args.command](args)
     except ConfigError as error:

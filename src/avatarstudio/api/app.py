@@ -15,7 +15,9 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from avatarstudio.api import envelopes, openapi
-from avatarstudio.api.routes import account, assets, avatars, files, previews, speech, videos, voices, web, webhooks
+from avatarstudio.api.routes import (
+    account, assets, avatars, files, previews, speech, templates, videos, voices, web, webhooks,
+)
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.repository import NotFound
@@ -72,7 +74,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         response.status_code = error.status_code
         return response
 
-    for module in (videos, assets, avatars, voices, speech, previews, webhooks, account, files, web):
+    for module in (videos, assets, avatars, voices, speech, previews, webhooks, account, templates, files, web):
         app.include_router(module.router)
     openapi.install(app)
     app.add_middleware(NormalisePath)

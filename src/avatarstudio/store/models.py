@@ -146,3 +146,17 @@ class IdempotentRequest(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     response_body: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[float] = mapped_column(Float, default=now)
+
+
+class Template(Base):
+    """A saved Studio body with {{variables}} (templates/). `defaults` holds each variable's default value as
+    {name: {type, properties}}; `scene_ids` names the body's video_inputs in order, for v3's scene_ids."""
+
+    __tablename__ = "templates"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(Text)
+    body: Mapped[dict] = mapped_column(JSON)
+    defaults: Mapped[dict] = mapped_column(JSON, default=dict)
+    scene_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+    updated_at: Mapped[float] = mapped_column(Float, default=now)
