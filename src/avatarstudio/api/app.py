@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from avatarstudio.api import envelopes, openapi
+from avatarstudio.api import envelopes, openapi, unsupported
 from avatarstudio.api.routes import (
     account, assets, avatars, files, previews, speech, templates, videos, voices, web, webhooks,
 )
@@ -69,6 +69,12 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code in (404, 405):
+            known = unsupported.feature_for(request.method, request.url.path)
+            if known is not None:
+                feature, route = known
+                return envelopes.error_response(request, ServiceError(
+                    "not_supported", f"{feature} ({route}) is not supported by this server"))
         code = {404: "not_found", 405: "invalid_parameter"}.get(error.status_code, "invalid_parameter")
         response = envelopes.error_response(request, ServiceError(code, str(error.detail)))
         response.status_code = error.status_code

@@ -33,8 +33,14 @@ def family(path: str) -> str:
     return "v3"
 
 
-def v1(data: Any) -> dict:
-    return {"code": 100, "data": data, "msg": None, "message": None}
+V1_SUCCESS = "Success"
+
+
+def v1(data: Any, message: str | None = V1_SUCCESS) -> dict:
+    """v1's success envelope. `message` is a string: HeyGen's strict clients (pydantic models of its live
+    responses, e.g. its MCP server's) refuse a null one. Seed 000's create example shows null, so that route
+    passes None."""
+    return {"code": 100, "data": data, "msg": None, "message": message}
 
 
 def v2(data: Any) -> dict:

@@ -87,7 +87,7 @@ def job(draft: Draft, values: dict[str, Given], lookup: translate.Lookup, overri
     filled, origins = fill(body, used, defaults, {name: value for name, value in values.items() if name in used})
     filled.update({key: value for key, value in (overrides or {}).items() if value is not None})
     try:
-        return translate.studio(parse(GenerateRequest, filled), lookup)
+        return translate.studio(parse(GenerateRequest, filled, tagged=False), lookup)
     except ServiceError as error:
         raise _blamed(error, origins) from None
 
