@@ -26,6 +26,7 @@ EVENT_TYPES = {
     "avatar_video_caption.success": "A video's captioned copy and caption files are ready.",
     "avatar_video_caption.fail": "A video's captions could not be made.",
     "batch.finished": "Every video of a batch reached a final state.",
+    "photo_avatar_train.success": "A photo avatar group was trained (at once: talking photos need no training).",
 }
 """The events this server sends."""
 
@@ -39,7 +40,6 @@ NEVER_SENT = {
     "instant_avatar.fail": "A digital twin (instant avatar) could not be trained.",
     "photo_avatar_generation.success": "AI-generated photos for a photo avatar are ready.",
     "photo_avatar_generation.fail": "AI photo generation for a photo avatar failed.",
-    "photo_avatar_train.success": "A photo avatar group finished training.",
     "photo_avatar_train.fail": "A photo avatar group could not be trained.",
     "photo_avatar_add_motion.success": "Motion was added to a photo avatar.",
     "photo_avatar_add_motion.fail": "Motion could not be added to a photo avatar.",

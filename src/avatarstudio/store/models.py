@@ -160,3 +160,23 @@ class Template(Base):
     scene_ids: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[float] = mapped_column(Float, default=now)
     updated_at: Mapped[float] = mapped_column(Float, default=now)
+
+
+class PhotoAvatarGroup(Base):
+    """A v2 photo avatar group: several talking photos (looks) of one person. `train_status` is HeyGen's:
+    pending until POST /v2/photo_avatar/train, then ready (nothing needs training here)."""
+
+    __tablename__ = "photo_avatar_groups"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(Text)
+    train_status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+    trained_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class PhotoAvatarLook(Base):
+    """Which group a talking photo (an asset) belongs to; a talking photo in no group is a group of its own."""
+
+    __tablename__ = "photo_avatar_looks"
+    asset_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("photo_avatar_groups.id"), index=True)
