@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from media import download, probe
 from receiver import Receiver
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
@@ -100,3 +101,17 @@ def test_known_unserved_paths_are_501_in_their_family(client: httpx.Client, meth
 def test_unknown_paths_stay_404_and_served_routes_win(client: httpx.Client) -> None:
     assert client.get("/v2/no_such_thing").status_code == 404
     assert client.get("/v3/voices/0123abcd").json()["error"]["code"] == "voice_not_found"
+
+
+def test_av4_generate_is_v2_videos(service, client: httpx.Client, tmp_path) -> None:
+    """Older Avatar IV clients call /v2/video/av4/generate with the /v2/videos body."""
+    created = client.post("/v2/video/av4/generate", json={
+        "avatar_id": "Ava_drawn_front", "script": "An older client.", "voice_id": VOICE, "resolution": "720p",
+        "aspect_ratio": "9:16", "title": "av4"}).json()
+    assert created["error"] is None and created["data"]["status"] == "waiting"
+    status = service.wait(created["data"]["video_id"], client=client)
+    assert status["status"] == "completed", status
+    media = probe(download(status["video_url"], tmp_path / "av4.mp4"))
+    assert (media.width, media.height) == (720, 1280)
+    refused = client.post("/v2/video/av4/generate", json={"script": "No avatar.", "voice_id": VOICE})
+    assert refused.status_code == 400 and refused.json()["data"] is None
