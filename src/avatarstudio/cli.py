@@ -107,21 +107,24 @@ def worker(args: argparse.Namespace) -> int:
 
 def render(args: argparse.Namespace) -> int:
     """One request rendered in this process, no server: same validation, same pipeline, files in OUT_DIR."""
+    from avatarstudio import spec
     from avatarstudio.jobs.render_job import resolver
     from avatarstudio.render import pipeline
     from avatarstudio.runtime import open_runtime
+    from avatarstudio.store.glossaries import GlossaryStore
     from avatarstudio.uploads import DbLookup
 
     body = json.loads(Path(args.body).read_text())
     runtime = open_runtime(_settings(args))
     job = translate_body(args.api, body, DbLookup(runtime, keys.ENV_KEY_ID))
+    video = spec.with_pronunciations(job.spec, GlossaryStore(runtime.db).pronunciations())
     out = Path(args.output)
     started = time.monotonic()
 
     def report(done: float) -> None:
         print(f"\rrendering {done * 100:5.1f} %", end="", file=sys.stderr, flush=True)
 
-    rendered = pipeline.render(job.spec, out, resolver(runtime, out), progress=report,
+    rendered = pipeline.render(video, out, resolver(runtime, out), progress=report,
                                max_seconds=runtime.settings.max_video_seconds)
     print(f"\nrendered {rendered.duration:.2f} s of video in {time.monotonic() - started:.2f} s", file=sys.stderr)
     for path in rendered.files().values():

@@ -16,8 +16,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from avatarstudio.api import envelopes, openapi, unsupported
 from avatarstudio.api.routes import (
-    account, assets, avatars, files, photo_avatars, previews, speech, templates, videos, voice_design, voices, web,
-    webhooks,
+    account, assets, avatars, files, glossaries, photo_avatars, previews, speech, templates, videos, voice_design,
+    voices, web, webhooks,
 )
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
@@ -81,8 +81,8 @@ def create_app(runtime: Runtime) -> FastAPI:
         response.status_code = error.status_code
         return response
 
-    for module in (videos, assets, avatars, voices, voice_design, speech, previews, photo_avatars, webhooks, account,
-                   templates, files, web):
+    for module in (videos, assets, avatars, voices, voice_design, speech, previews, photo_avatars, glossaries, webhooks,
+                   account, templates, files, web):
         app.include_router(module.router)
     openapi.install(app)
     app.add_middleware(NormalisePath)

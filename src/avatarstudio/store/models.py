@@ -180,3 +180,13 @@ class PhotoAvatarLook(Base):
     __tablename__ = "photo_avatar_looks"
     asset_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     group_id: Mapped[str] = mapped_column(ForeignKey("photo_avatar_groups.id"), index=True)
+
+
+class BrandGlossary(Base):
+    """A pronunciation glossary: `terms` is [{term, pronunciation}], applied to every script rendered after."""
+
+    __tablename__ = "brand_glossaries"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(Text)
+    terms: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[float] = mapped_column(Float, default=now)

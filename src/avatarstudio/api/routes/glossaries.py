@@ -1,0 +1,81 @@
+"""Brand glossaries: terms and how to say them ("SQL" -> "sequel"), applied to every script of every video
+accepted afterwards; captions keep the script as written (render/speech/glossary.py)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import Field, field_validator
+
+from avatarstudio.api import envelopes
+from avatarstudio.api.auth import require_key
+from avatarstudio.api.inputs import json_body, offset, runtime_of
+from avatarstudio.api.openapi import body
+from avatarstudio.errors import ServiceError
+from avatarstudio.render.speech.text import script_words
+from avatarstudio.store.glossaries import GlossaryStore
+from avatarstudio.store.models import BrandGlossary
+from avatarstudio.wire.common import Wire, parse
+
+router = APIRouter()
+Key = Annotated[str, Depends(require_key)]
+
+
+class Term(Wire):
+    term: Annotated[str, Field(min_length=1, max_length=100)]
+    pronunciation: Annotated[str, Field(min_length=1, max_length=300)]
+
+    @field_validator("term")
+    @classmethod
+    def _one_word(cls, value: str) -> str:
+        words = script_words(value)
+        if len(words) != 1 or words[0].label != value:
+            raise ValueError("a term is one word without spaces or surrounding punctuation, as a script writes it")
+        return value
+
+    @field_validator("pronunciation")
+    @classmethod
+    def _speakable(cls, value: str) -> str:
+        if not script_words(value):
+            raise ValueError("a pronunciation needs at least one word")
+        return value
+
+
+class CreateGlossary(Wire):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    terms: Annotated[list[Term], Field(min_length=1, max_length=1000)]
+
+
+def _view(record: BrandGlossary) -> dict:
+    return {"id": record.id, "name": record.name, "terms": record.terms, "created_at": int(record.created_at)}
+
+
+@router.post("/v3/brand-glossaries", summary="Add a pronunciation glossary (applies to videos accepted from now on)",
+             openapi_extra=body(CreateGlossary))
+async def create(request: Request, key_id: Key) -> dict:
+    parsed = parse(CreateGlossary, (await json_body(request))[1])
+    record = GlossaryStore(runtime_of(request).db).add(parsed.name, [term.model_dump() for term in parsed.terms])
+    return envelopes.v3(_view(record))
+
+
+@router.get("/v3/brand-glossaries", summary="List pronunciation glossaries, newest first")
+def list_glossaries(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                    token: str | None = None) -> dict:
+    start = offset(token)
+    records, more = GlossaryStore(runtime_of(request).db).page(start, limit)
+    return envelopes.v3_page([_view(record) for record in records], more, str(start + limit) if more else None)
+
+
+@router.get("/v3/brand-glossaries/{glossary_id}", summary="One pronunciation glossary")
+def get_glossary(request: Request, key_id: Key, glossary_id: str) -> dict:
+    record = GlossaryStore(runtime_of(request).db).get(glossary_id)
+    if record is None:
+        raise ServiceError("not_found", f"Brand glossary {glossary_id} not found", param="glossary_id")
+    return envelopes.v3(_view(record))
+
+
+@router.delete("/v3/brand-glossaries/{glossary_id}", summary="Delete a glossary (videos already accepted keep it)")
+def delete_glossary(request: Request, key_id: Key, glossary_id: str) -> dict:
+    if not GlossaryStore(runtime_of(request).db).delete(glossary_id):
+        raise ServiceError("not_found", f"Brand glossary {glossary_id} not found", param="glossary_id")
+    return envelopes.v3({"id": glossary_id, "deleted": True})
