@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import pytest
 
 from live_service import Service
 from media import download
+
+pytestmark = [pytest.mark.service, pytest.mark.slow]
 
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 SCRIPT = "Our Zqvx works."

@@ -9,6 +9,8 @@ import pytest
 
 from receiver import Receiver
 
+pytestmark = pytest.mark.service
+
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 
 

@@ -9,6 +9,8 @@ import pytest
 from media import download, probe
 from receiver import Receiver
 
+pytestmark = [pytest.mark.service, pytest.mark.slow]
+
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 
 

@@ -15,6 +15,8 @@ from live_service import Service
 from media import download
 from receiver import Receiver
 
+pytestmark = [pytest.mark.service, pytest.mark.slow]
+
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 TEMPLATE = {
     "name": "Welcome",

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.service
 
 
 def design(client: httpx.Client, **body) -> list[dict]:
