@@ -40,6 +40,9 @@ def test_group_create_add_train_list_and_render(client: httpx.Client, portrait: 
     assert len(listed) == 2 and {item["group_id"] for item in listed} == {group_id}
     assert look["id"] in {item["avatar_id"] for item in listed}
     assert client.get(f"/v2/photo_avatar/train/status/{group_id}").json()["data"]["status"] == "pending"
+    groups = client.get("/v2/avatar_group.list").json()["data"]["avatar_group_list"]
+    assert {"id": group_id, "name": "Eileen", "num_looks": 2, "train_status": "pending"}.items() <= next(
+        group for group in groups if group["id"] == group_id).items()
 
     with Receiver() as receiver:
         endpoint = client.post("/v3/webhooks/endpoints", json={"url": f"{receiver.url}/hook",
