@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from avatarstudio.catalog import avatars, voices
 from avatarstudio.errors import invalid
 from avatarstudio.templates.fields import NAME, Variable
 
@@ -23,10 +24,11 @@ PROPERTIES = {
     "video": ("url", "asset_id", "play_style", "fit"),
 }
 
-STAND_IN = {"text": {"content": "text"}, "voice": {"voice_id": "dc5a480bbf70285f92f42e37cf943c8a"},
-            "character": {"character_id": "Ava_drawn_front"}, "audio": {"url": "https://example.com/audio.mp3"},
-            "image": {"url": "https://example.com/image.png"}, "video": {"url": "https://example.com/video.mp4"}}
-"""Values that let a template with required variables be checked when it is saved (never rendered)."""
+STAND_IN = {"text": {"content": "text"}, "voice": {"voice_id": voices.DEFAULT_VOICE_ID},
+            "character": {"character_id": avatars.list_avatars()[0].avatar_id},
+            "audio": {"url": "https://example.com/audio.mp3"}, "image": {"url": "https://example.com/image.png"},
+            "video": {"url": "https://example.com/video.mp4"}}
+"""Values that let a template with required variables be checked when it is saved (never rendered or fetched)."""
 
 
 @dataclass(frozen=True)
