@@ -111,13 +111,13 @@ def render(args: argparse.Namespace) -> int:
     from avatarstudio.jobs.render_job import resolver
     from avatarstudio.render import pipeline
     from avatarstudio.runtime import open_runtime
-    from avatarstudio.store.glossaries import GlossaryStore
+    from avatarstudio.store.glossaries import Glossaries
     from avatarstudio.uploads import DbLookup
 
     body = json.loads(Path(args.body).read_text())
     runtime = open_runtime(_settings(args))
     job = translate_body(args.api, body, DbLookup(runtime, keys.ENV_KEY_ID))
-    video = spec.with_pronunciations(job.spec, GlossaryStore(runtime.db).pronunciations())
+    video = spec.with_pronunciations(job.spec, Glossaries(runtime.db).pronunciations())
     out = Path(args.output)
     started = time.monotonic()
 
@@ -169,18 +169,18 @@ def templates_command(args: argparse.Namespace) -> int:
     """`add FILE.json` saves a template document (the POST /v3/templates body) after the same checks; `list`
     prints every template's id, name and variables."""
     from avatarstudio.runtime import open_runtime
-    from avatarstudio.store.assets import DbLookup
-    from avatarstudio.store.templates import TemplateStore
+    from avatarstudio.store.templates import Templates
     from avatarstudio.templates import studio
+    from avatarstudio.uploads import DbLookup
 
     runtime = open_runtime(_settings(args))
-    store = TemplateStore(runtime.db)
+    store = Templates(runtime.db)
     if args.action == "add":
         if not args.file:
             print("templates add needs a FILE.json", file=sys.stderr)
             return 2
         draft = studio.read_document(json.loads(Path(args.file).read_text()), DbLookup(runtime, keys.ENV_KEY_ID))
-        record = store.add(draft.name, draft.body, draft.defaults, len(draft.body.get("video_inputs") or []))
+        record = store.create(draft.name, draft.body, draft.defaults, len(draft.body.get("video_inputs") or []))
         print(f"{record.id} {record.name}")
         return 0
     for record in store.all():

@@ -7,7 +7,7 @@ import pytest
 from avatarstudio import spec
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.assets import DbLookup
+from avatarstudio.uploads import DbLookup
 from avatarstudio.templates import given
 from avatarstudio.templates.studio import job, patched, read_document
 

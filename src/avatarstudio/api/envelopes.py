@@ -22,6 +22,9 @@ NOT_FOUND = {
     "folder": ("not_found", "Folder", "folder_id"),
     "batch": ("not_found", "Batch", "batch_id"),
     "webhook_endpoint": ("not_found", "Webhook endpoint", "endpoint_id"),
+    "template": ("not_found", "Template", "template_id"),
+    "photo_avatar_group": ("avatar_not_found", "Photo avatar group", "group_id"),
+    "brand_glossary": ("not_found", "Brand glossary", "glossary_id"),
 }
 """A missing record of each kind (store.NotFound) as HeyGen reports it: code, the record's name, the parameter."""
 

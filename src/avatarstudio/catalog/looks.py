@@ -16,7 +16,7 @@ from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
 from avatarstudio.store.models import Asset, PhotoAvatarGroup
-from avatarstudio.store.photo_avatars import PhotoAvatarStore
+from avatarstudio.store.photo_avatars import PhotoAvatarGroups
 
 Ownership = Literal["public", "private"]
 """v3's ownership filter: public is the built-in catalogue, private the talking photos uploaded here."""
@@ -100,7 +100,7 @@ def talking_photo_look(runtime: Runtime, asset: Asset, group: PhotoAvatarGroup |
 
 def all_looks(runtime: Runtime) -> list[Look]:
     """Built-in looks first (catalogue order), then talking photos, newest first."""
-    groups = PhotoAvatarStore(runtime.db).memberships()
+    groups = PhotoAvatarGroups(runtime.db).memberships()
     return ([_builtin_look(runtime, avatar) for avatar in avatars.list_avatars()]
             + [talking_photo_look(runtime, asset, groups.get(asset.id))
                for asset in Assets(runtime.db).talking_photos()])
@@ -114,7 +114,7 @@ def find_look(runtime: Runtime, look_id: str, param: str) -> Look:
     asset = Assets(runtime.db).get(look_id)
     if asset is None or not asset.is_talking_photo:
         raise ServiceError("avatar_not_found", f"Avatar {look_id} not found", param=param)
-    return talking_photo_look(runtime, asset, PhotoAvatarStore(runtime.db).group_of(asset.id))
+    return talking_photo_look(runtime, asset, PhotoAvatarGroups(runtime.db).group_of(asset.id))
 
 
 def all_groups(runtime: Runtime) -> list[Group]:

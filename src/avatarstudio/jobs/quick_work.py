@@ -23,7 +23,7 @@ from avatarstudio.render.speech import glossary
 from avatarstudio.render.avatars import look_image
 from avatarstudio.render.face import FaceError, analyse
 from avatarstudio.render.vocabulary import SpeechTrack
-from avatarstudio.store.glossaries import GlossaryStore
+from avatarstudio.store.glossaries import Glossaries
 
 if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
@@ -55,7 +55,7 @@ def speak(runtime: Runtime, key: str, text: str, voice_id: str, speed: float, lo
     """`text` in the voice, stored as a 16-bit WAV at `key`; Refused when the speech stage refuses the input.
     The brand glossary's terms are said as their pronunciations, and the word timestamps show them as written."""
     try:
-        respelled = glossary.respell(text, GlossaryStore(runtime.db).pronunciations())
+        respelled = glossary.respell(text, Glossaries(runtime.db).pronunciations())
         track = speech.synthesize(respelled.text, voices.get_voice(voice_id),
                                   speech.VoiceSettings(speed=speed, locale=locale))
     except speech.SpeechError as error:

@@ -1,18 +1,18 @@
-"""The photo avatar group repository (v2 groups of talking photos). Each method is one transaction."""
+"""v2 photo avatar groups: groups of talking photos, and which group each talking photo is in."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from avatarstudio.store.db import Database
 from avatarstudio.store.models import PhotoAvatarGroup, PhotoAvatarLook, new_id, now
+from avatarstudio.store.repository import Repository
 
 
-class PhotoAvatarStore:
-    def __init__(self, db: Database):
-        self.db = db
+class PhotoAvatarGroups(Repository[PhotoAvatarGroup]):
+    kind = "photo_avatar_group"
+    model = PhotoAvatarGroup
 
-    def create_group(self, name: str, first_look: str) -> PhotoAvatarGroup:
-        """A new pending group holding the talking photo `first_look`."""
+    def create(self, name: str, first_look: str) -> PhotoAvatarGroup:
+        """A new pending group holding the talking photo `first_look`, in one transaction."""
         group = PhotoAvatarGroup(id=new_id(), name=name, train_status="pending", created_at=now())
         with self.db.session() as session:
             session.add(group)
@@ -24,17 +24,9 @@ class PhotoAvatarStore:
         with self.db.session() as session:
             session.add(PhotoAvatarLook(asset_id=asset_id, group_id=group_id))
 
-    def group(self, group_id: str) -> PhotoAvatarGroup | None:
-        with self.db.session() as session:
-            return session.get(PhotoAvatarGroup, group_id)
-
-    def mark_trained(self, group_id: str) -> PhotoAvatarGroup | None:
-        """Sets the group ready (again, if trained before); None when there is no such group."""
-        with self.db.session() as session:
-            group = session.get(PhotoAvatarGroup, group_id)
-            if group is not None:
-                group.train_status, group.trained_at = "ready", now()
-        return group
+    def mark_trained(self, group_id: str) -> PhotoAvatarGroup:
+        """Sets the group ready (again, if trained before); NotFound when there is none."""
+        return self.update(group_id, train_status="ready", trained_at=now())
 
     def group_of(self, asset_id: str) -> PhotoAvatarGroup | None:
         """The group a talking photo belongs to, None when it is in none."""

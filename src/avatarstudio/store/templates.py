@@ -1,58 +1,40 @@
-"""The template repository: saved templates by id, newest first. Each method is one transaction."""
+"""Saved templates (templates/), newest first."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from avatarstudio.store.db import Database
 from avatarstudio.store.models import Template, new_id, now
+from avatarstudio.store.paging import Page, page_of_query
+from avatarstudio.store.repository import Repository
 
 
-class TemplateStore:
-    def __init__(self, db: Database):
-        self.db = db
+class Templates(Repository[Template]):
+    kind = "template"
+    model = Template
 
-    def add(self, name: str, body: dict, defaults: dict, scene_count: int) -> Template:
+    def create(self, name: str, body: dict, defaults: dict, scene_count: int) -> Template:
         """Stores a new template; each of its scenes gets a new id."""
-        record = Template(id=new_id(), name=name, body=body, defaults=defaults,
-                          scene_ids=[new_id() for _ in range(scene_count)])
-        with self.db.session() as session:
-            session.add(record)
-        return record
-
-    def get(self, template_id: str) -> Template | None:
-        with self.db.session() as session:
-            return session.get(Template, template_id)
+        return self.add(Template(id=new_id(), name=name, body=body, defaults=defaults,
+                                 scene_ids=[new_id() for _ in range(scene_count)]))
 
     def all(self) -> list[Template]:
         """Every template, newest first."""
         with self.db.session() as session:
-            return list(session.scalars(select(Template).order_by(Template.created_at.desc(), Template.id)))
+            return list(session.scalars(self._newest_first()))
 
-    def page(self, start: int, limit: int) -> tuple[list[Template], bool]:
-        """Up to `limit` templates from offset `start`, newest first, and whether more follow."""
+    def page(self, token: str | None, limit: int) -> Page[Template]:
         with self.db.session() as session:
-            rows = list(session.scalars(select(Template).order_by(Template.created_at.desc(), Template.id)
-                                        .offset(start).limit(limit + 1)))
-        return rows[:limit], len(rows) > limit
+            return page_of_query(session, self._newest_first(), token, limit)
 
-    def replace(self, template_id: str, name: str, body: dict, defaults: dict) -> Template | None:
-        """Rewrites a template. Scene ids survive when the scene count stays the same (the scenes were edited,
-        not replaced); otherwise every scene gets a new id. None when there is no such template."""
-        with self.db.session() as session:
-            record = session.get(Template, template_id)
-            if record is None:
-                return None
-            count = len(body.get("video_inputs") or [])
-            if count != len(record.scene_ids):
-                record.scene_ids = [new_id() for _ in range(count)]
-            record.name, record.body, record.defaults, record.updated_at = name, body, defaults, now()
-        return record
+    def replace(self, template_id: str, name: str, body: dict, defaults: dict) -> Template:
+        """Rewrites a template in one transaction. Scene ids survive when the scene count stays the same (the
+        scenes were edited, not replaced); otherwise every scene gets a new id. NotFound when there is none."""
+        count = len(body.get("video_inputs") or [])
+        current = self.require(template_id)
+        scene_ids = current.scene_ids if count == len(current.scene_ids) else [new_id() for _ in range(count)]
+        return self.update(template_id, name=name, body=body, defaults=defaults, scene_ids=scene_ids,
+                           updated_at=now())
 
-    def delete(self, template_id: str) -> bool:
-        """Removes a template; videos made from it keep their own spec. False when there was none."""
-        with self.db.session() as session:
-            record = session.get(Template, template_id)
-            if record is None:
-                return False
-            session.delete(record)
-        return True
+    @staticmethod
+    def _newest_first():
+        return select(Template).order_by(Template.created_at.desc(), Template.id)

@@ -19,7 +19,7 @@ from avatarstudio.errors import ServiceError, invalid
 from avatarstudio.jobs import quick
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
-from avatarstudio.store.photo_avatars import PhotoAvatarStore
+from avatarstudio.store.photo_avatars import PhotoAvatarGroups
 from avatarstudio.uploads import delete_asset, save_asset
 from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import parse
@@ -70,7 +70,7 @@ def groups_v2(request: Request, key_id: Key, include_public: bool = False) -> di
     """As on HeyGen, public (built-in) groups are listed only with include_public=true."""
     runtime = runtime_of(request)
     groups = [group for group in looks.all_groups(runtime) if include_public or not group.public]
-    photo_groups = PhotoAvatarStore(runtime.db)
+    photo_groups = PhotoAvatarGroups(runtime.db)
     return envelopes.v2({"total_count": len(groups), "avatar_group_list": [{
         "id": group.id, "name": group.name, "created_at": group.looks[0].created_at, "num_looks": len(group.looks),
         "preview_image": group.looks[0].preview_image_url,
@@ -78,9 +78,9 @@ def groups_v2(request: Request, key_id: Key, include_public: bool = False) -> di
         "train_status": None if group.public else _train_status(photo_groups, group.id)} for group in groups]})
 
 
-def _train_status(photo_groups: PhotoAvatarStore, group_id: str) -> str:
+def _train_status(photo_groups: PhotoAvatarGroups, group_id: str) -> str:
     """A v2 photo avatar group is pending until trained; a lone talking photo is ready from the start."""
-    made_in_v2 = photo_groups.group(group_id)
+    made_in_v2 = photo_groups.get(group_id)
     return made_in_v2.train_status if made_in_v2 else "ready"
 
 

@@ -9,12 +9,11 @@ from pydantic import Field, field_validator
 
 from avatarstudio.api import envelopes
 from avatarstudio.api.auth import require_key
-from avatarstudio.api.inputs import json_body, offset, runtime_of
+from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.openapi import body
-from avatarstudio.errors import ServiceError
 from avatarstudio.render.speech.text import script_words
-from avatarstudio.store.glossaries import GlossaryStore
-from avatarstudio.store.models import BrandGlossary
+from avatarstudio.store.glossaries import Glossaries
+from avatarstudio.store.models import BrandGlossary, new_id
 from avatarstudio.wire.common import Wire, parse
 
 router = APIRouter()
@@ -54,28 +53,24 @@ def _view(record: BrandGlossary) -> dict:
              openapi_extra=body(CreateGlossary))
 async def create(request: Request, key_id: Key) -> dict:
     parsed = parse(CreateGlossary, (await json_body(request))[1])
-    record = GlossaryStore(runtime_of(request).db).add(parsed.name, [term.model_dump() for term in parsed.terms])
+    record = Glossaries(runtime_of(request).db).add(BrandGlossary(
+        id=new_id(), name=parsed.name, terms=[term.model_dump() for term in parsed.terms]))
     return envelopes.v3(_view(record))
 
 
 @router.get("/v3/brand-glossaries", summary="List pronunciation glossaries, newest first")
 def list_glossaries(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20,
                     token: str | None = None) -> dict:
-    start = offset(token)
-    records, more = GlossaryStore(runtime_of(request).db).page(start, limit)
-    return envelopes.v3_page([_view(record) for record in records], more, str(start + limit) if more else None)
+    page = Glossaries(runtime_of(request).db).page(token, limit)
+    return envelopes.v3_page([_view(record) for record in page.items], page.has_more, page.next_token)
 
 
 @router.get("/v3/brand-glossaries/{glossary_id}", summary="One pronunciation glossary")
 def get_glossary(request: Request, key_id: Key, glossary_id: str) -> dict:
-    record = GlossaryStore(runtime_of(request).db).get(glossary_id)
-    if record is None:
-        raise ServiceError("not_found", f"Brand glossary {glossary_id} not found", param="glossary_id")
-    return envelopes.v3(_view(record))
+    return envelopes.v3(_view(Glossaries(runtime_of(request).db).require(glossary_id)))
 
 
 @router.delete("/v3/brand-glossaries/{glossary_id}", summary="Delete a glossary (videos already accepted keep it)")
 def delete_glossary(request: Request, key_id: Key, glossary_id: str) -> dict:
-    if not GlossaryStore(runtime_of(request).db).delete(glossary_id):
-        raise ServiceError("not_found", f"Brand glossary {glossary_id} not found", param="glossary_id")
+    Glossaries(runtime_of(request).db).delete(glossary_id)
     return envelopes.v3({"id": glossary_id, "deleted": True})

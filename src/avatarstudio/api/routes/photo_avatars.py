@@ -11,8 +11,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
-from sqlalchemy import select
-
 from avatarstudio.api import envelopes
 from avatarstudio.api.auth import require_key
 from avatarstudio.api.inputs import json_body, runtime_of
@@ -20,9 +18,10 @@ from avatarstudio.api.openapi import body
 from avatarstudio.errors import ServiceError
 from avatarstudio.jobs import webhooks
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.assets import save_asset
+from avatarstudio.store.assets import Assets
 from avatarstudio.store.models import Asset, PhotoAvatarGroup
-from avatarstudio.store.photo_avatars import PhotoAvatarStore
+from avatarstudio.store.photo_avatars import PhotoAvatarGroups
+from avatarstudio.uploads import save_asset
 from avatarstudio.wire.common import Wire, parse
 
 router = APIRouter()
@@ -49,8 +48,7 @@ class Train(Wire):
 def _image(runtime: Runtime, image_key: str, param: str) -> Asset:
     """The uploaded image an image_key names (HeyGen's image_key is the upload's storage key; an asset id works
     too)."""
-    with runtime.db.session() as session:
-        asset = session.get(Asset, image_key) or session.scalar(select(Asset).where(Asset.blob_key == image_key))
+    asset = Assets(runtime.db).by_key(image_key)
     if asset is None:
         raise ServiceError("asset_not_found", f"Asset {image_key} not found", param=param)
     if asset.file_type != "image":
@@ -67,10 +65,7 @@ def _look(runtime: Runtime, key_id: str, image_key: str, name: str, param: str) 
 
 
 def _group(runtime: Runtime, group_id: str) -> PhotoAvatarGroup:
-    group = PhotoAvatarStore(runtime.db).group(group_id)
-    if group is None:
-        raise ServiceError("avatar_not_found", f"Photo avatar group {group_id} not found", param="group_id")
-    return group
+    return PhotoAvatarGroups(runtime.db).require(group_id)
 
 
 def _view(runtime: Runtime, asset: Asset, group: PhotoAvatarGroup) -> dict:
@@ -90,7 +85,7 @@ async def create_group(request: Request, key_id: Key) -> dict:
 
     def handle() -> dict:
         look = _look(runtime, key_id, parsed.image_key, parsed.name, "image_key")
-        group = PhotoAvatarStore(runtime.db).create_group(parsed.name, look.id)
+        group = PhotoAvatarGroups(runtime.db).create(parsed.name, look.id)
         return envelopes.v2({**_view(runtime, look, group), "id": group.id, "status": "pending"})
 
     return await run_in_threadpool(handle)
@@ -104,7 +99,7 @@ async def add_looks(request: Request, key_id: Key) -> dict:
 
     def handle() -> dict:
         group = _group(runtime, parsed.group_id)
-        store = PhotoAvatarStore(runtime.db)
+        store = PhotoAvatarGroups(runtime.db)
         looks = []
         for index, image_key in enumerate(parsed.image_keys):
             look = _look(runtime, key_id, image_key, parsed.name or group.name, f"image_keys.{index}")
@@ -122,8 +117,7 @@ async def train(request: Request, key_id: Key) -> dict:
     parsed = parse(Train, (await json_body(request))[1])
 
     def handle() -> dict:
-        _group(runtime, parsed.group_id)
-        group = PhotoAvatarStore(runtime.db).mark_trained(parsed.group_id)
+        group = PhotoAvatarGroups(runtime.db).mark_trained(parsed.group_id)
         runtime.queue.deliver(webhooks.emit(runtime.db, "photo_avatar_train.success",
                                             {"avatar_group_id": group.id, "group_id": group.id, "status": "ready"},
                                             group.id, None))
@@ -142,9 +136,8 @@ def train_status(request: Request, key_id: Key, group_id: str) -> dict:
 @router.get("/v2/photo_avatar/{look_id}", summary="One photo avatar (a look of a group)")
 def photo_avatar(request: Request, key_id: Key, look_id: str) -> dict:
     runtime = runtime_of(request)
-    with runtime.db.session() as session:
-        asset = session.get(Asset, look_id)
-    group = PhotoAvatarStore(runtime.db).group_of(look_id)
+    asset = Assets(runtime.db).get(look_id)
+    group = PhotoAvatarGroups(runtime.db).group_of(look_id)
     if asset is None or group is None:
         raise ServiceError("avatar_not_found", f"Photo avatar {look_id} not found", param="id")
     return envelopes.v2(_view(runtime, asset, group))

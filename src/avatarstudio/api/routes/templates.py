@@ -10,15 +10,15 @@ from fastapi.concurrency import run_in_threadpool
 from avatarstudio.api import envelopes
 from avatarstudio.api.auth import require_key
 from avatarstudio.api.idempotency import idempotent
-from avatarstudio.api.inputs import json_body, offset, runtime_of
+from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.openapi import body
-from avatarstudio.errors import ServiceError, invalid
+from avatarstudio.errors import invalid
 from avatarstudio.jobs import submit
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.assets import DbLookup
 from avatarstudio.store.models import Template, Video
-from avatarstudio.store.templates import TemplateStore
+from avatarstudio.store.templates import Templates
 from avatarstudio.templates import studio
+from avatarstudio.uploads import DbLookup
 from avatarstudio.wire import templates as wire
 from avatarstudio.wire.common import parse
 
@@ -27,10 +27,7 @@ Key = Annotated[str, Depends(require_key)]
 
 
 def _record(runtime: Runtime, template_id: str) -> Template:
-    record = TemplateStore(runtime.db).get(template_id)
-    if record is None:
-        raise ServiceError("not_found", f"Template {template_id} not found", param="template_id")
-    return record
+    return Templates(runtime.db).require(template_id)
 
 
 def _draft(record: Template) -> studio.Draft:
@@ -121,7 +118,7 @@ async def generate_v3(request: Request, key_id: Key, template_id: str,
 
 @router.get("/v2/templates", summary="List templates (v2)")
 def list_v2(request: Request, key_id: Key) -> dict:
-    return envelopes.v2({"templates": [_v2_item(record) for record in TemplateStore(runtime_of(request).db).all()]})
+    return envelopes.v2({"templates": [_v2_item(record) for record in Templates(runtime_of(request).db).all()]})
 
 
 @router.get("/v2/template/{template_id}", summary="A template's scenes and variables, with their types (v2)")
@@ -133,10 +130,8 @@ def get_v2(request: Request, key_id: Key, template_id: str) -> dict:
 @router.get("/v3/templates", summary="List templates (v3, paged)")
 def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20,
             token: str | None = None) -> dict:
-    start = offset(token)
-    records, more = TemplateStore(runtime_of(request).db).page(start, limit)
-    return envelopes.v3_page([_v3_template(record) for record in records], more,
-                             str(start + limit) if more else None)
+    page = Templates(runtime_of(request).db).page(token, limit)
+    return envelopes.v3_page([_v3_template(record) for record in page.items], page.has_more, page.next_token)
 
 
 @router.get("/v3/templates/{template_id}", summary="A template's scenes and variables (v3)")
@@ -153,8 +148,8 @@ async def create(request: Request, key_id: Key) -> dict:
 
     def handle() -> dict:
         draft = studio.read_document(document, DbLookup(runtime, key_id))
-        record = TemplateStore(runtime.db).add(draft.name, draft.body, draft.defaults,
-                                               len(draft.body.get("video_inputs") or []))
+        record = Templates(runtime.db).create(draft.name, draft.body, draft.defaults,
+                                              len(draft.body.get("video_inputs") or []))
         return envelopes.v3(_v3_template(record))
 
     return await run_in_threadpool(handle)
@@ -167,9 +162,7 @@ async def update(request: Request, key_id: Key, template_id: str) -> dict:
 
     def handle() -> dict:
         draft = studio.patched(_draft(_record(runtime, template_id)), patch, DbLookup(runtime, key_id))
-        record = TemplateStore(runtime.db).replace(template_id, draft.name, draft.body, draft.defaults)
-        if record is None:
-            raise ServiceError("not_found", f"Template {template_id} not found", param="template_id")
+        record = Templates(runtime.db).replace(template_id, draft.name, draft.body, draft.defaults)
         return envelopes.v3(_v3_template(record))
 
     return await run_in_threadpool(handle)
@@ -177,6 +170,5 @@ async def update(request: Request, key_id: Key, template_id: str) -> dict:
 
 @router.delete("/v3/templates/{template_id}", summary="Delete a template (videos made from it are kept)")
 def delete(request: Request, key_id: Key, template_id: str) -> dict:
-    if not TemplateStore(runtime_of(request).db).delete(template_id):
-        raise ServiceError("not_found", f"Template {template_id} not found", param="template_id")
+    Templates(runtime_of(request).db).delete(template_id)
     return envelopes.v3({"id": template_id, "deleted": True})
