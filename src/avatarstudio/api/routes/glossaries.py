@@ -5,44 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import Field, field_validator
 
 from avatarstudio.api import envelopes
 from avatarstudio.api.auth import require_key
 from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.openapi import body
-from avatarstudio.render.speech.text import script_words
 from avatarstudio.store.glossaries import Glossaries
 from avatarstudio.store.models import BrandGlossary, new_id
-from avatarstudio.wire.common import Wire, parse
+from avatarstudio.wire.common import parse
+from avatarstudio.wire.glossaries import CreateGlossary
 
 router = APIRouter()
 Key = Annotated[str, Depends(require_key)]
-
-
-class Term(Wire):
-    term: Annotated[str, Field(min_length=1, max_length=100)]
-    pronunciation: Annotated[str, Field(min_length=1, max_length=300)]
-
-    @field_validator("term")
-    @classmethod
-    def _one_word(cls, value: str) -> str:
-        words = script_words(value)
-        if len(words) != 1 or words[0].label != value:
-            raise ValueError("a term is one word without spaces or surrounding punctuation, as a script writes it")
-        return value
-
-    @field_validator("pronunciation")
-    @classmethod
-    def _speakable(cls, value: str) -> str:
-        if not script_words(value):
-            raise ValueError("a pronunciation needs at least one word")
-        return value
-
-
-class CreateGlossary(Wire):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    terms: Annotated[list[Term], Field(min_length=1, max_length=1000)]
 
 
 def _view(record: BrandGlossary) -> dict:
