@@ -21,7 +21,7 @@ def studio(client: httpx.Client) -> str:
     response = client.post("/v2/video/generate", json={
         "video_inputs": [{"character": {"type": "avatar", "avatar_id": "Noah_drawn_front"},
                           "voice": {"type": "text", "voice_id": VOICE, "input_text": SCRIPT}}],
-        "dimension": {"width": 320, "height": 240}, "caption": True})
+        "dimension": {"width": 320, "height": 240}, "caption": True, "title": "Glossary"})
     assert response.status_code == 200, response.text
     return response.json()["data"]["video_id"]
 

@@ -58,7 +58,7 @@ def test_group_create_add_train_list_and_render(client: httpx.Client, portrait: 
     video = client.post("/v2/video/generate", json={
         "video_inputs": [{"character": {"type": "talking_photo", "talking_photo_id": look["id"]},
                           "voice": {"type": "text", "voice_id": VOICE, "input_text": "A look of my group."}}],
-        "dimension": {"width": 320, "height": 240}})
+        "dimension": {"width": 320, "height": 240}, "title": "Group look"})
     assert video.status_code == 200, video.text
 
 
