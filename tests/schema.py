@@ -10,6 +10,9 @@ from avatarstudio.store.db import MIGRATIONS
 from avatarstudio.store.models import Base
 
 HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+BASELINE_TABLES = ("api_keys", "assets", "batches", "folders", "idempotent_requests", "videos", "webhook_attempts",
+                   "webhook_endpoints", "webhook_events")
+"""The tables that create_all made before migrations existed (revision 0001 describes them)."""
 
 
 def schema_differences(engine: Engine) -> list:

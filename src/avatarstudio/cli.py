@@ -1,4 +1,4 @@
-"""avatarstudio serve | worker | render | keys | migrate | doctor."""
+"""avatarstudio serve | worker | render | keys | migrate | templates | doctor."""
 from __future__ import annotations
 
 import argparse
@@ -113,21 +113,24 @@ def worker(args: argparse.Namespace) -> int:
 
 def render(args: argparse.Namespace) -> int:
     """One request rendered in this process, no server: same validation, same pipeline, files in OUT_DIR."""
+    from avatarstudio import spec
     from avatarstudio.jobs.render_job import resolver
     from avatarstudio.render import pipeline
     from avatarstudio.runtime import open_runtime
+    from avatarstudio.store.glossaries import Glossaries
     from avatarstudio.uploads import DbLookup
 
     body = json.loads(Path(args.body).read_text())
     runtime = open_runtime(_settings(args))
     job = translate_body(args.api, body, DbLookup(runtime, keys.ENV_KEY_ID))
+    video = spec.with_pronunciations(job.spec, Glossaries(runtime.db).pronunciations())
     out = Path(args.output)
     started = time.monotonic()
 
     def report(done: float) -> None:
         print(f"\rrendering {done * 100:5.1f} %", end="", file=sys.stderr, flush=True)
 
-    rendered = pipeline.render(job.spec, out, resolver(runtime, out), progress=report,
+    rendered = pipeline.render(video, out, resolver(runtime, out), progress=report,
                                max_seconds=runtime.settings.max_video_seconds)
     print(f"\nrendered {rendered.duration:.2f} s of video in {time.monotonic() - started:.2f} s", file=sys.stderr)
     for path in rendered.files().values():
@@ -187,6 +190,31 @@ def doctor(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def templates_command(args: argparse.Namespace) -> int:
+    """`add FILE.json` saves a template document (the POST /v3/templates body) after the same checks; `list`
+    prints every template's id, name and variables."""
+    from avatarstudio.runtime import open_runtime
+    from avatarstudio.store.templates import Templates
+    from avatarstudio.templates import studio
+    from avatarstudio.uploads import DbLookup
+
+    runtime = open_runtime(_settings(args))
+    store = Templates(runtime.db)
+    if args.action == "add":
+        if not args.file:
+            print("templates add needs a FILE.json", file=sys.stderr)
+            return 2
+        draft = studio.read_document(json.loads(Path(args.file).read_text()), DbLookup(runtime, keys.ENV_KEY_ID))
+        record = store.create(draft.name, draft.body, draft.defaults, len(draft.body.get("video_inputs") or []))
+        print(f"{record.id} {record.name}")
+        return 0
+    for record in store.all():
+        variables = studio.Draft(record.name, record.body, record.defaults).variables
+        described = ", ".join(f"{name} ({variable.kind})" for name, variable in variables.items())
+        print(f"{record.id} {record.name}: {described or 'no variables'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="avatarstudio", description=__doc__)
     root.add_argument("--version", action="version", version=f"avatarstudio {__version__}")
@@ -208,8 +236,11 @@ def parser() -> argparse.ArgumentParser:
     keys_cmd.add_argument("key", nargs="?", help="the key id or prefix to revoke")
     keys_cmd.add_argument("--name")
     migrate_cmd = commands.add_parser("migrate", help="bring the database schema up to date (start-up does it too)")
+    templates_cmd = commands.add_parser("templates", help="save a template from a JSON file, or list templates")
+    templates_cmd.add_argument("action", choices=("add", "list"))
+    templates_cmd.add_argument("file", nargs="?", help="the template document to add (a POST /v3/templates body)")
     doctor_cmd = commands.add_parser("doctor", help="check this installation and say what is wrong")
-    for command in (serve_cmd, worker_cmd, render_cmd, keys_cmd, migrate_cmd, doctor_cmd):
+    for command in (serve_cmd, worker_cmd, render_cmd, keys_cmd, migrate_cmd, templates_cmd, doctor_cmd):
         command.add_argument("--data-dir", default=None, help="where the database, queue and files live")
     return root
 
@@ -217,7 +248,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     handlers = {"serve": serve, "worker": worker, "render": render, "keys": keys_command, "migrate": migrate,
-                "doctor": doctor}
+                "templates": templates_command, "doctor": doctor}
     try:
         logs.configure(log_format(args.log_format))
         return handlers[args.command](args)

@@ -17,6 +17,7 @@ HTTP_STATUS = {
     "rate_limit_exceeded": 429,
     "internal_error": 500,
     "service_unavailable": 503,
+    "not_supported": 501,
 }
 
 V1_CODES = {
@@ -36,6 +37,7 @@ V1_CODES = {
     "rate_limit_exceeded": 400429,
     "internal_error": 500000,
     "service_unavailable": 500003,
+    "not_supported": 400501,
 }
 
 

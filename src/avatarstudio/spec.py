@@ -5,7 +5,7 @@ HeyGen envelope, so a field only matters to the video if it survives into this m
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 
@@ -36,6 +36,9 @@ class TextSpeech(VoiceTuning):
     text: str
     voice_id: str
     volume: float = 1.0
+    pronunciations: tuple[tuple[str, str], ...] = ()
+    """(term, spoken form) pairs of the pronunciation glossary, applied to `text` before synthesis; captions
+    still show `text` as written."""
 
 
 @dataclass(frozen=True)
@@ -159,9 +162,10 @@ class VideoSpec:
     watermark: Watermark | None = None
 
 
-SPEC_VERSION = 1
+SPEC_VERSION = 2
 """The stored form's version. A change that older readers would misread (a renamed field, a new meaning) raises
-it, and from_dict converts each older version it still meets; records from before versions existed are 1."""
+it, and from_dict converts each older version it still meets; records from before versions existed are 1.
+2: TextSpeech.pronunciations (an older reader cannot build it; version 1 records read with none)."""
 
 OUTPUT_ROLES = ("video", "thumbnail", "gif", "srt", "vtt", "ass", "captioned")
 """The files a render makes, by role; a video's stored files are keyed by these ("captioned" only when captions
@@ -213,8 +217,20 @@ def _media(data: dict | None) -> MediaRef | None:
     return MediaRef(data["kind"], data["value"]) if data else None
 
 
+def with_pronunciations(video: VideoSpec, pronunciations: tuple[tuple[str, str], ...]) -> VideoSpec:
+    """The spec with the glossary's pairs on every scripted scene (a spec records them so that a later change to
+    the glossary does not change a video already accepted)."""
+    if not pronunciations:
+        return video
+    scenes = tuple(replace(scene, speech=replace(scene.speech, pronunciations=pronunciations))
+                   if isinstance(scene.speech, TextSpeech) else scene for scene in video.scenes)
+    return replace(video, scenes=scenes)
+
+
 def _tagged(data: dict):
     fields = {key: value for key, value in data.items() if key != "_kind"}
+    if "pronunciations" in fields:
+        fields["pronunciations"] = tuple(tuple(pair) for pair in fields["pronunciations"])
     for key in ("audio", "image"):
         if isinstance(fields.get(key), dict):
             fields[key] = _media(fields[key])

@@ -20,7 +20,7 @@ def test_remaining_quota_is_large_with_the_four_details(client: httpx.Client) ->
 def test_me_describes_the_installation(client: httpx.Client, path: str) -> None:
     body = client.get(path).json()
     if path.startswith("/v1/"):
-        assert body["code"] == 100 and body["message"] is None
+        assert body["code"] == 100 and body["message"] == "Success"
     else:
         assert set(body) == {"data"}
     user = body["data"]

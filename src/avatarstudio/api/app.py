@@ -15,8 +15,11 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from avatarstudio import __version__
-from avatarstudio.api import envelopes, openapi
-from avatarstudio.api.routes import account, assets, avatars, files, ops, previews, speech, videos, voices, web, webhooks
+from avatarstudio.api import envelopes, openapi, unsupported
+from avatarstudio.api.routes import (
+    account, assets, avatars, files, glossaries, ops, photo_avatars, previews, speech, templates, videos, voice_design,
+    voices, web, webhooks,
+)
 from avatarstudio.api.telemetry import Telemetry
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
@@ -62,12 +65,19 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> JSONResponse:
+        if error.status_code in (404, 405):
+            known = unsupported.feature_for(request.method, request.url.path)
+            if known is not None:
+                feature, route = known
+                return envelopes.error_response(request, ServiceError(
+                    "not_supported", f"{feature} ({route}) is not supported by this server"))
         code = {404: "not_found", 405: "invalid_parameter"}.get(error.status_code, "invalid_parameter")
         response = envelopes.error_response(request, ServiceError(code, str(error.detail)))
         response.status_code = error.status_code
         return response
 
-    for module in (videos, assets, avatars, voices, speech, previews, webhooks, account, files, web, ops):
+    for module in (videos, assets, avatars, voices, voice_design, speech, previews, photo_avatars, glossaries, webhooks,
+                   account, templates, files, web, ops):
         app.include_router(module.router)
     openapi.install(app)
     app.add_middleware(Telemetry, metrics=runtime.metrics)

@@ -21,6 +21,9 @@ NOT_FOUND = {
     "folder": ("not_found", "Folder", "folder_id"),
     "batch": ("not_found", "Batch", "batch_id"),
     "webhook_endpoint": ("not_found", "Webhook endpoint", "endpoint_id"),
+    "template": ("not_found", "Template", "template_id"),
+    "photo_avatar_group": ("avatar_not_found", "Photo avatar group", "group_id"),
+    "brand_glossary": ("not_found", "Brand glossary", "glossary_id"),
 }
 """A missing record of each kind (store.NotFound) as HeyGen reports it: code, the record's name, the parameter."""
 
@@ -32,8 +35,14 @@ def family(path: str) -> str:
     return "v3"
 
 
-def v1(data: Any) -> dict:
-    return {"code": 100, "data": data, "msg": None, "message": None}
+V1_SUCCESS = "Success"
+
+
+def v1(data: Any, message: str | None = V1_SUCCESS) -> dict:
+    """v1's success envelope. `message` is a string: HeyGen's strict clients (pydantic models of its live
+    responses, e.g. its MCP server's) refuse a null one. Seed 000's create example shows null, so that route
+    passes None."""
+    return {"code": 100, "data": data, "msg": None, "message": message}
 
 
 def v2(data: Any) -> dict:

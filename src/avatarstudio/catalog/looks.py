@@ -15,7 +15,8 @@ from avatarstudio.catalog import avatars, voices
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
-from avatarstudio.store.models import Asset
+from avatarstudio.store.models import Asset, PhotoAvatarGroup
+from avatarstudio.store.photo_avatars import PhotoAvatarGroups
 
 Ownership = Literal["public", "private"]
 """v3's ownership filter: public is the built-in catalogue, private the talking photos uploaded here."""
@@ -88,17 +89,21 @@ def _orientation(size: tuple[int, int] | None) -> str | None:
     return "portrait" if height > width * 1.1 else "square"
 
 
-def talking_photo_look(runtime: Runtime, asset: Asset) -> Look:
+def talking_photo_look(runtime: Runtime, asset: Asset, group: PhotoAvatarGroup | None = None) -> Look:
+    """A talking photo; it belongs to its v2 photo avatar `group` when it was made in one, else is its own."""
     size = _image_size(runtime, asset.blob_key)
-    return Look(asset.id, asset.name, asset.id, asset.name, TALKING_PHOTO_GENDER, "photo_avatar", False,
+    group_id, group_name = (group.id, group.name) if group else (asset.id, asset.name)
+    return Look(asset.id, asset.name, group_id, group_name, TALKING_PHOTO_GENDER, "photo_avatar", False,
                 _orientation(size), size[0] if size else None, size[1] if size else None,
                 runtime.url_for(asset.blob_key), ("talking_photo",), int(asset.created_at))
 
 
 def all_looks(runtime: Runtime) -> list[Look]:
     """Built-in looks first (catalogue order), then talking photos, newest first."""
+    groups = PhotoAvatarGroups(runtime.db).memberships()
     return ([_builtin_look(runtime, avatar) for avatar in avatars.list_avatars()]
-            + [talking_photo_look(runtime, asset) for asset in Assets(runtime.db).talking_photos()])
+            + [talking_photo_look(runtime, asset, groups.get(asset.id))
+               for asset in Assets(runtime.db).talking_photos()])
 
 
 def find_look(runtime: Runtime, look_id: str, param: str) -> Look:
@@ -109,7 +114,7 @@ def find_look(runtime: Runtime, look_id: str, param: str) -> Look:
     asset = Assets(runtime.db).get(look_id)
     if asset is None or not asset.is_talking_photo:
         raise ServiceError("avatar_not_found", f"Avatar {look_id} not found", param=param)
-    return talking_photo_look(runtime, asset)
+    return talking_photo_look(runtime, asset, PhotoAvatarGroups(runtime.db).group_of(asset.id))
 
 
 def all_groups(runtime: Runtime) -> list[Group]:

@@ -19,9 +19,11 @@ from avatarstudio.errors import RenderError
 from avatarstudio.fetch import fetch
 from avatarstudio.jobs.quick import PreviewKind, Refused, Spoken, preview_key
 from avatarstudio.render import speech
+from avatarstudio.render.speech import glossary
 from avatarstudio.render.avatars import look_image
 from avatarstudio.render.face import FaceError, analyse
 from avatarstudio.render.vocabulary import SpeechTrack
+from avatarstudio.store.glossaries import Glossaries
 
 if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
@@ -50,13 +52,17 @@ NUMBERS_SENTENCE = "1, 2, 3, 4, 5."
 
 
 def speak(runtime: Runtime, key: str, text: str, voice_id: str, speed: float, locale: str | None) -> Spoken | Refused:
-    """`text` in the voice, stored as a 16-bit WAV at `key`; Refused when the speech stage refuses the input."""
+    """`text` in the voice, stored as a 16-bit WAV at `key`; Refused when the speech stage refuses the input.
+    The brand glossary's terms are said as their pronunciations, and the word timestamps show them as written."""
     try:
-        track = speech.synthesize(text, voices.get_voice(voice_id), speech.VoiceSettings(speed=speed, locale=locale))
+        respelled = glossary.respell(text, Glossaries(runtime.db).pronunciations())
+        track = speech.synthesize(respelled.text, voices.get_voice(voice_id),
+                                  speech.VoiceSettings(speed=speed, locale=locale))
     except speech.SpeechError as error:
         return Refused(error.code, error.message)
     runtime.blobs.put_bytes(key, _wav(track))
-    return Spoken(key, track.duration, [(word.label, word.start, word.end) for word in track.words])
+    return Spoken(key, track.duration, [(word.label, word.start, word.end)
+                                        for word in glossary.as_written(track.words, respelled)])
 
 
 def preview(runtime: Runtime, kind: PreviewKind, item_id: str) -> str:

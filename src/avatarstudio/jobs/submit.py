@@ -6,6 +6,7 @@ from avatarstudio import spec
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.folders import Folders
+from avatarstudio.store.glossaries import Glossaries
 from avatarstudio.store.models import Video, new_id
 from avatarstudio.store.videos import Videos
 from avatarstudio.translate import Translated
@@ -29,7 +30,8 @@ def check_folder(runtime: Runtime, folder_id: str | None, param: str = "folder_i
 
 def record(runtime: Runtime, key_id: str, api: str, job: Translated, batch_id: str | None = None,
            item_index: int | None = None) -> Video:
-    video = Video(id=new_id(), key_id=key_id, api=api, spec=spec.to_dict(job.spec), title=job.title,
+    pronounced = spec.with_pronunciations(job.spec, Glossaries(runtime.db).pronunciations())
+    video = Video(id=new_id(), key_id=key_id, api=api, spec=spec.to_dict(pronounced), title=job.title,
                   callback_id=job.callback_id, callback_url=job.callback_url, folder_id=job.folder_id,
                   output_format=job.output_format, batch_id=batch_id, item_index=item_index, notes=[], files={})
     return Videos(runtime.db).add(video)

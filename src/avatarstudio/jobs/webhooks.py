@@ -30,7 +30,38 @@ EVENT_TYPES = {
     "avatar_video_caption.success": "A video's captioned copy and caption files are ready.",
     "avatar_video_caption.fail": "A video's captions could not be made.",
     "batch.finished": "Every video of a batch reached a final state.",
+    "photo_avatar_train.success": "A photo avatar group was trained (at once: talking photos need no training).",
 }
+"""The events this server sends."""
+
+NEVER_SENT = {
+    "video_translate.success": "A video translation finished.",
+    "video_translate.fail": "A video translation failed.",
+    "video_translate.preflight.validation_failed": "A video translation's input was refused before it started.",
+    "video_translate.preflight.download_failed": "A video translation's input could not be downloaded.",
+    "personalized_video": "A personalized video campaign produced a video.",
+    "instant_avatar.success": "A digital twin (instant avatar) finished training.",
+    "instant_avatar.fail": "A digital twin (instant avatar) could not be trained.",
+    "photo_avatar_generation.success": "AI-generated photos for a photo avatar are ready.",
+    "photo_avatar_generation.fail": "AI photo generation for a photo avatar failed.",
+    "photo_avatar_train.fail": "A photo avatar group could not be trained.",
+    "photo_avatar_add_motion.success": "Motion was added to a photo avatar.",
+    "photo_avatar_add_motion.fail": "Motion could not be added to a photo avatar.",
+    "proofread_creation.success": "A translation proofread was created.",
+    "proofread_creation.fail": "A translation proofread could not be created.",
+    "live_avatar.success": "A live (streaming) avatar session finished.",
+    "live_avatar.fail": "A live (streaming) avatar session failed.",
+    "video_agent.success": "A video agent session made its video.",
+    "video_agent.fail": "A video agent session failed.",
+    "hyperframes_video.success": "A HyperFrames video finished.",
+    "hyperframes_video.fail": "A HyperFrames video failed.",
+    "ai_clipping.success": "AI clipping produced its clips.",
+    "ai_clipping.fail": "AI clipping failed.",
+}
+"""Events HeyGen documents for products this server does not have. Endpoints may subscribe to them (a client
+written for HeyGen registers its usual list), and the event-type lists mark them as never sent here."""
+
+SUBSCRIBABLE = {**EVENT_TYPES, **NEVER_SENT}
 
 # Deliveries and the registration probe (webhook_probe.py) say who sends them, so a receiver can allow us by it.
 USER_AGENT = "avatarstudio-webhooks"

@@ -31,6 +31,7 @@ from avatarstudio.render.face import FaceError
 from avatarstudio.render.twin import TwinError
 from avatarstudio.render.memory import large_buffers_unmapped, release_garbage
 from avatarstudio.render.motion import face_params
+from avatarstudio.render.speech import glossary
 from avatarstudio.render.speech.scenes import padded_to_frames, read_samples, speak_scene, untranscribed_note
 from avatarstudio.render.stopwatch import Stopwatch
 from avatarstudio.render.vocabulary import Box, Frame, MediaResolver, SpeechTrack, Timed
@@ -179,9 +180,16 @@ def _outputs(run: _Run, duration: float) -> Rendered:
 
 
 def _caption_words(scenes: list[_Scene], fps: int) -> list[Timed]:
-    return encode.video_words([
-        (scene.track.words, scene.source.speech.text if isinstance(scene.source.speech, spec.TextSpeech) else None,
-         scene.n_frames / fps) for scene in scenes])
+    """Every scene's spoken words as its script writes them: glossary terms joined back first (render/speech/
+    glossary.py), then punctuation restored."""
+    return encode.video_words([_written_words(scene) + (scene.n_frames / fps,) for scene in scenes])
+
+
+def _written_words(scene: _Scene) -> tuple[list[Timed], str | None]:
+    said = scene.source.speech
+    if not isinstance(said, spec.TextSpeech):
+        return scene.track.words, None
+    return glossary.as_written(scene.track.words, glossary.respell(said.text, said.pronunciations)), said.text
 
 
 def _burn_in(run: _Run, words: list[Timed], files: Rendered) -> encode.BurnIn | None:

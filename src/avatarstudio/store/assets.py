@@ -22,6 +22,12 @@ class Assets(Repository[Asset]):
         with self.db.session() as session:
             return page_of_query(session, query, token, limit)
 
+    def by_key(self, id_or_blob_key: str) -> Asset | None:
+        """The asset with this id, or else the one stored under this blob key (HeyGen's `image_key`)."""
+        with self.db.session() as session:
+            return session.get(Asset, id_or_blob_key) or session.scalar(
+                select(Asset).where(Asset.blob_key == id_or_blob_key))
+
     def talking_photos(self) -> list[Asset]:
         """Every asset uploaded as a talking photo, newest first."""
         with self.db.session() as session:

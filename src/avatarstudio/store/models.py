@@ -146,3 +146,47 @@ class IdempotentRequest(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     response_body: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[float] = mapped_column(Float, default=now)
+
+
+class Template(Base):
+    """A saved Studio body with {{variables}} (templates/). `defaults` holds each variable's default value as
+    {name: {type, properties}}; `scene_ids` names the body's video_inputs in order, for v3's scene_ids."""
+
+    __tablename__ = "templates"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(Text)
+    body: Mapped[dict] = mapped_column(JSON)
+    defaults: Mapped[dict] = mapped_column(JSON, default=dict)
+    scene_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+    updated_at: Mapped[float] = mapped_column(Float, default=now)
+
+
+class PhotoAvatarGroup(Base):
+    """A v2 photo avatar group: several talking photos (looks) of one person. `train_status` is HeyGen's:
+    pending until POST /v2/photo_avatar/train, then ready (nothing needs training here)."""
+
+    __tablename__ = "photo_avatar_groups"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(Text)
+    train_status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[float] = mapped_column(Float, default=now)
+    trained_at: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class PhotoAvatarLook(Base):
+    """Which group a talking photo (an asset) belongs to; a talking photo in no group is a group of its own."""
+
+    __tablename__ = "photo_avatar_looks"
+    asset_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    group_id: Mapped[str] = mapped_column(ForeignKey("photo_avatar_groups.id"), index=True)
+
+
+class BrandGlossary(Base):
+    """A pronunciation glossary: `terms` is [{term, pronunciation}], applied to every script rendered after."""
+
+    __tablename__ = "brand_glossaries"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(Text)
+    terms: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[float] = mapped_column(Float, default=now)

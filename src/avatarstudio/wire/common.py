@@ -1,8 +1,9 @@
 """Pieces shared by every family's request models, and the one place pydantic errors become field-path messages."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -17,9 +18,37 @@ Pitch = Annotated[float, Field(ge=-50, le=50)]
 
 
 class Wire(BaseModel):
-    """Unknown fields are accepted and ignored: real clients send extra ones (the n8n node sends `test`)."""
+    """Unknown fields are accepted and ignored: real clients send extra ones (the n8n node sends `test`).
+
+    An optional choice sent as "" counts as not sent: HeyGen's n8n node sends `talking_photo_style: ""` for a
+    field its user left blank, and HeyGen takes that as the default."""
 
     model_config = ConfigDict(extra="ignore")
+    TAGGED_PATHS: ClassVar[bool] = False
+    """Whether error paths keep the union tags (`video_inputs.0.voice.audio`), as HeyGen's Studio errors do."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_choice_is_absent(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            blank = [name for name in _optional_choices(cls) if value.get(name) == ""]
+            if blank:
+                return {key: item for key, item in value.items() if key not in blank}
+        return value
+
+
+@functools.cache
+def _optional_choices(model: type[BaseModel]) -> frozenset[str]:
+    """Fields of `model` that have a default and take one of a fixed set of values (none of them "")."""
+    choices = {name: _literal_values(info.annotation) for name, info in model.model_fields.items()
+               if not info.is_required()}
+    return frozenset(name for name, values in choices.items() if values and "" not in values)
+
+
+def _literal_values(annotation: Any) -> set:
+    if get_origin(annotation) is Literal:
+        return set(get_args(annotation))
+    return set().union(*(_literal_values(arg) for arg in get_args(annotation))) if get_args(annotation) else set()
 
 
 class XY(Wire):
@@ -89,6 +118,23 @@ def field_path(loc: tuple) -> str:
     return ".".join(str(part) for part in loc)
 
 
+def _untagged(loc: tuple, body: Any, last_is_field: bool) -> tuple:
+    """`loc` without the steps pydantic adds that are not fields of the body (a union member's tag, as in
+    `videos.0.avatar.aspect_ratio`): each step must be a key or index of the body where it stands; the last
+    may also be a field the body lacks, when the error is that it is missing."""
+    kept: list = []
+    here = body
+    for position, part in enumerate(loc):
+        if isinstance(here, dict) and part in here:
+            here = here[part]
+        elif isinstance(here, list) and isinstance(part, int) and 0 <= part < len(here):
+            here = here[part]
+        elif not (last_is_field and position == len(loc) - 1):
+            continue
+        kept.append(part)
+    return tuple(kept)
+
+
 def _reason(error: dict) -> tuple[tuple, str]:
     loc = tuple(error["loc"])
     if error["type"] == "union_tag_invalid":
@@ -102,12 +148,16 @@ def _reason(error: dict) -> tuple[tuple, str]:
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse(model: type[M], body: Any) -> M:
-    """Validate a request body; the first problem becomes one invalid_parameter error naming its field path."""
+def parse(model: type[M], body: Any, tagged: bool | None = None) -> M:
+    """Validate a request body; the first problem becomes one invalid_parameter error naming its field path
+    (with union tags in it when `tagged`, by default when the model's TAGGED_PATHS says so)."""
     if not isinstance(body, dict):
         raise ServiceError("invalid_parameter", "request body must be a JSON object", param="body")
     try:
         return model.model_validate(body)
     except ValidationError as error:
-        loc, reason = _reason(error.errors(include_url=False)[0])
+        first = error.errors(include_url=False)[0]
+        loc, reason = _reason(first)
+        if not (getattr(model, "TAGGED_PATHS", False) if tagged is None else tagged):
+            loc = _untagged(loc, body, first["type"] in ("missing", "union_tag_not_found", "union_tag_invalid"))
         raise invalid(field_path(loc) or "body", reason) from None

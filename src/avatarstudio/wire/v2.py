@@ -189,6 +189,7 @@ class VideoInput(Wire):
 
 
 class GenerateRequest(Wire):
+    TAGGED_PATHS = True  # seed 003's errors: "video_inputs.0.character.avatar.circle_background_color is invalid"
     caption: bool = False
     title: str | None = None
     callback_id: str | None = None

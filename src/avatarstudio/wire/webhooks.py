@@ -6,12 +6,12 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator
 
-from avatarstudio.jobs.webhooks import EVENT_TYPES
+from avatarstudio.jobs.webhooks import SUBSCRIBABLE
 from avatarstudio.wire.common import Wire
 
 
 def _known_event(name: str) -> str:
-    if name not in EVENT_TYPES:
+    if name not in SUBSCRIBABLE:
         raise ValueError(f"unknown event type {name!r}; GET /v3/webhooks/event-types lists them")
     return name
 

@@ -19,6 +19,7 @@ from avatarstudio.errors import ServiceError, invalid
 from avatarstudio.jobs import quick
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
+from avatarstudio.store.photo_avatars import PhotoAvatarGroups
 from avatarstudio.uploads import delete_asset, save_asset
 from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import parse
@@ -67,12 +68,20 @@ def details_v2(request: Request, key_id: Key, avatar_id: str) -> dict:
 @router.get("/v2/avatar_group.list", summary="Avatar groups (v2): private ones, and public ones on request")
 def groups_v2(request: Request, key_id: Key, include_public: bool = False) -> dict:
     """As on HeyGen, public (built-in) groups are listed only with include_public=true."""
-    groups = [group for group in looks.all_groups(runtime_of(request)) if include_public or not group.public]
+    runtime = runtime_of(request)
+    groups = [group for group in looks.all_groups(runtime) if include_public or not group.public]
+    photo_groups = PhotoAvatarGroups(runtime.db)
     return envelopes.v2({"total_count": len(groups), "avatar_group_list": [{
         "id": group.id, "name": group.name, "created_at": group.looks[0].created_at, "num_looks": len(group.looks),
         "preview_image": group.looks[0].preview_image_url,
         "group_type": "PUBLIC_PHOTO" if group.public else "PRIVATE",
-        "train_status": None if group.public else "ready"} for group in groups]})
+        "train_status": None if group.public else _train_status(photo_groups, group.id)} for group in groups]})
+
+
+def _train_status(photo_groups: PhotoAvatarGroups, group_id: str) -> str:
+    """A v2 photo avatar group is pending until trained; a lone talking photo is ready from the start."""
+    made_in_v2 = photo_groups.get(group_id)
+    return made_in_v2.train_status if made_in_v2 else "ready"
 
 
 @router.get("/v2/avatar_group/{group_id}/avatars", summary="The looks of one avatar group (v2)")

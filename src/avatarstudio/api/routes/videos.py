@@ -48,10 +48,12 @@ async def _create(request: Request, key_id: str, api: str) -> Video:
              openapi_extra=body(wire_v1.WebmRequest))
 async def create_webm(request: Request, key_id: Key) -> dict:
     video = await _create(request, key_id, "v1-webm")
-    return envelopes.v1({"video_id": video.id})
+    return envelopes.v1({"video_id": video.id}, message=None)
 
 
 @router.post("/v2/videos", summary="Create an Avatar IV video from an avatar or a photo (seed 001)",
+             openapi_extra=body(wire_v2.AvatarIVRequest))
+@router.post("/v2/video/av4/generate", summary="The same as POST /v2/videos (older Avatar IV clients call this)",
              openapi_extra=body(wire_v2.AvatarIVRequest))
 async def create_avatar_iv(request: Request, key_id: Key) -> dict:
     video = await _create(request, key_id, "v2-videos")

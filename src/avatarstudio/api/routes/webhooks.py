@@ -18,7 +18,7 @@ from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError, invalid
 from avatarstudio.jobs.webhook_probe import endpoint_problem
-from avatarstudio.jobs.webhooks import EVENT_TYPES, iso
+from avatarstudio.jobs.webhooks import EVENT_TYPES, SUBSCRIBABLE, iso
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.models import WebhookEndpoint, WebhookEvent
 from avatarstudio.store.paging import Page
@@ -113,7 +113,7 @@ def delete_v1_path(request: Request, key_id: Key, endpoint_id: str) -> dict:
 
 @router.get("/v1/webhook/webhook.list", summary="The event types an endpoint can subscribe to (v1)")
 def event_types_v1(request: Request, key_id: Key) -> dict:
-    return envelopes.v1(list(EVENT_TYPES))
+    return envelopes.v1(list(SUBSCRIBABLE))
 
 
 # --- v3 --------------------------------------------------------------------------------------------------
@@ -149,9 +149,13 @@ def rotate_secret_v3(request: Request, key_id: Key, endpoint_id: str) -> dict:
     return envelopes.v3({"endpoint_id": endpoint.id, "secret": endpoint.secret})
 
 
-@router.get("/v3/webhooks/event-types", summary="The event types an endpoint can subscribe to, described")
+@router.get("/v3/webhooks/event-types", summary="The event types an endpoint can subscribe to, described; "
+            "`emitted: false` marks HeyGen's events for products this server does not have")
 def event_types_v3(request: Request, key_id: Key) -> dict:
-    return envelopes.v3_page([{"event_type": name, "description": text} for name, text in EVENT_TYPES.items()])
+    return envelopes.v3_page([
+        {"event_type": name, "emitted": name in EVENT_TYPES,
+         "description": text if name in EVENT_TYPES else f"Never sent by this server. HeyGen: {text}"}
+        for name, text in SUBSCRIBABLE.items()])
 
 
 def _history_item(rows: list[WebhookEvent]) -> dict:
@@ -166,7 +170,7 @@ def _history_item(rows: list[WebhookEvent]) -> dict:
 @router.get("/v3/webhooks/events", summary="History of webhook events, newest first, with each receiver's delivery")
 def events_v3(request: Request, key_id: Key, event_type: str | None = None, entity_id: str | None = None,
               limit: Limit = 20, token: str | None = None) -> dict:
-    if event_type and event_type not in EVENT_TYPES:
+    if event_type and event_type not in SUBSCRIBABLE:
         raise ServiceError("invalid_parameter", f"event_type is invalid: unknown event type {event_type!r}",
                            param="event_type")
     return _page(WebhookEvents(runtime_of(request).db).history(token, limit, event_type, entity_id), _history_item)

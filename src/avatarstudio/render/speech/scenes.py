@@ -16,6 +16,7 @@ from avatarstudio.errors import RenderError
 from avatarstudio.render.speech.audio_input import load_audio
 from avatarstudio.render.speech.lipsync import is_english
 from avatarstudio.render.speech.settings import VoiceSettings
+from avatarstudio.render.speech.glossary import respell
 from avatarstudio.render.speech.synthesize import synthesize
 from avatarstudio.render.speech.track import SAMPLE_RATE, silence
 from avatarstudio.render.vocabulary import MediaResolver, SpeechTrack
@@ -36,7 +37,7 @@ def _spoken(said: spec.Speech, resolve: MediaResolver, captions: bool) -> Speech
         voice = voices.get_voice(said.voice_id)
         if voice is None:
             raise RenderError("render_failed", f"Voice {said.voice_id} not found")
-        return synthesize(said.text, voice, VoiceSettings.of(said))
+        return synthesize(respell(said.text, said.pronunciations).text, voice, VoiceSettings.of(said))
     if isinstance(said, spec.Silence):
         return silence(said.seconds)
     return load_audio(resolve(said.audio, "audio"), said.language, transcribe=captions)

@@ -107,6 +107,18 @@ def words_of(text: str) -> list[Word]:
     return words
 
 
+def script_words(text: str) -> list[Word]:
+    """The words of a whole script in order, with spans in `text`; break tags are not words."""
+    words: list[Word] = []
+    position = 0
+    for piece in [*_BREAK.finditer(text), None]:
+        end = piece.start() if piece is not None else len(text)
+        words += [Word(word.label, word.start + position, word.end + position)
+                  for word in words_of(text[position:end])]
+        position = piece.end() if piece is not None else end
+    return words
+
+
 _SPOKEN_PUNCTUATION = frozenset("%‰#&@")
 
 
