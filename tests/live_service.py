@@ -45,7 +45,7 @@ class Service:
 
 def service_env(**extra: str) -> dict[str, str]:
     env = {**os.environ, "AVATARSTUDIO_API_KEY": API_KEY, "AVATARSTUDIO_ALLOW_PRIVATE_URLS": "true",
-           "AVATARSTUDIO_WEBHOOK_BACKOFF_SECONDS": "0.2", "AVATARSTUDIO_HEARTBEAT_SECONDS": "0.5",
+           "AVATARSTUDIO_WEBHOOK_RETRY_SCHEDULE": "0.2,0.2,0.2,0.2", "AVATARSTUDIO_HEARTBEAT_SECONDS": "0.5",
            "AVATARSTUDIO_STALE_AFTER_SECONDS": "3", "AVATARSTUDIO_SIGNING_SECRET": "test-signing-secret",
            "PYTHONUNBUFFERED": "1"}
     env.update(extra)

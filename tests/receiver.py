@@ -29,6 +29,8 @@ class Receiver:
     fail_first: int = 0
     options_status: int = 200
     options_delay: float = 0.0
+    hold: threading.Event | None = None
+    """When given, each delivery is answered only once it is set (or after a minute)."""
     deliveries: list[Delivery] = field(default_factory=list)
     probes: list[Delivery] = field(default_factory=list)
 
@@ -43,6 +45,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 status = 500 if len(receiver.deliveries) < receiver.fail_first else 200
                 self.record(receiver.deliveries, body, status)
+                if receiver.hold is not None:
+                    receiver.hold.wait(60)
                 self.send_response(status)
                 self.end_headers()
 

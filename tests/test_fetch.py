@@ -6,6 +6,7 @@ import pytest
 
 from avatarstudio.errors import RenderError
 from avatarstudio.fetch import fetch
+from slow_server import SlowHeaders
 
 LIMITS = {"max_bytes": 1 << 20, "timeout": 5.0}
 
@@ -69,3 +70,19 @@ def test_a_file_over_the_size_limit_is_refused(server, tmp_path):
     with pytest.raises(RenderError) as raised:
         fetch(f"{server}/audio.wav", tmp_path / "a.wav", allow_private=True, max_bytes=3, timeout=5.0)
     assert "larger than 3 bytes" in str(raised.value)
+
+
+def test_the_time_limit_is_total_not_per_read(tmp_path):
+    """The whole answer would arrive within about 45 s, each byte well within any per-read limit."""
+    with SlowHeaders() as slow, pytest.raises(RenderError) as raised:
+        fetch(slow.url, tmp_path / "a.wav", allow_private=True, max_bytes=1 << 20, timeout=1.0)
+    assert raised.value.code == "download_failed" and "took longer than 1 s" in str(raised.value)
+
+
+def test_a_name_is_connected_at_the_address_that_was_checked(server, tmp_path):
+    port = server.rsplit(":", 1)[1]
+    with pytest.raises(RenderError) as raised:
+        fetch(f"http://localhost:{port}/audio.wav", tmp_path / "a.wav", allow_private=False, **LIMITS)
+    assert "private or local address" in str(raised.value)
+    saved = fetch(f"http://localhost:{port}/audio.wav", tmp_path / "a.wav", allow_private=True, **LIMITS)
+    assert saved.read_bytes() == b"RIFF!"

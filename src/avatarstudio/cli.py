@@ -20,6 +20,8 @@ from avatarstudio.store.keys import ApiKeys
 from avatarstudio.translate import CREATE_ENDPOINTS, translate_body
 
 PR_SET_PDEATHSIG = 1
+WEBHOOK_THREADS = 4
+"""Deliveries at once per worker; each ends within its own deadline."""
 log = logging.getLogger("avatarstudio")
 
 
@@ -77,36 +79,63 @@ def serve(args: argparse.Namespace) -> int:
     stop = threading.Event()
     workers = _supervise_workers(settings, args.workers, stop, log_format(args.log_format))
     start_reaper(runtime, stop)
+    # uvicorn re-raises the signal it stopped on once it has shut down; with this handler that returns here, so
+    # the workers are stopped and waited for instead of orphaned.
+    signal.signal(signal.SIGTERM, lambda *_: None)
     try:
         # uvicorn's own loggers go through ours (logs.py); the access log is ours too (api/telemetry.py).
         uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level="warning", log_config=None,
                     access_log=False)
     finally:
         stop.set()
-        for process in workers:
-            process.terminate()
-        for process in workers:
-            process.wait(timeout=10)
+        _stop_workers(workers, settings.shutdown_grace_seconds)
     return 0
 
 
+def _stop_workers(workers: list[subprocess.Popen], grace: float) -> None:
+    """Passes the stop on (SIGTERM: each worker finishes or re-queues its render) and waits for it: the grace
+    period plus time to re-queue; a worker still running then is killed (the reaper retries its video)."""
+    for process in workers:
+        process.terminate()
+    deadline = time.monotonic() + grace + 15
+    for process in workers:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def worker(args: argparse.Namespace) -> int:
+    """Renders from the queue until SIGTERM or SIGINT; then takes no new render, lets the current ones finish
+    within the grace period, and puts back in the queue, with their attempt refunded, those that could not."""
     from avatarstudio.jobs.liveness import start_heartbeat
     from avatarstudio.jobs.reaper import start_reaper
+    from avatarstudio.jobs.render_job import abandon_for_shutdown
     from avatarstudio.runtime import open_runtime
 
     runtime = open_runtime(_settings(args))
     stop = threading.Event()
     start_reaper(runtime, stop)
     heartbeat = start_heartbeat(runtime, stop)
-    # The quick jobs a request waits for (speech, previews, the face check) have threads of their own, so a long
-    # render never holds them up; the render consumer runs in the foreground and owns the signal handlers.
-    quick, renders = (huey.create_consumer(workers=args.threads, worker_type="thread", periodic=False,
-                                           initial_delay=0.05, backoff=1.15, max_delay=0.5)
-                      for huey in (runtime.queue.quick, runtime.queue.huey))
+    # The quick jobs a request waits for (speech, previews, the face check) and webhook deliveries have threads of
+    # their own, so a long render never holds them up; the render consumer runs in the foreground and owns the
+    # signal handlers: SIGTERM stops it gracefully (the render in flight may finish within the grace period).
+    quick, deliveries = (huey.create_consumer(workers=threads, worker_type="thread", periodic=False,
+                                              initial_delay=0.05, backoff=1.15, max_delay=0.5)
+                         for huey, threads in ((runtime.queue.quick, args.threads),
+                                               (runtime.queue.webhook_huey, WEBHOOK_THREADS)))
+    renders = runtime.queue.huey.create_consumer(workers=args.threads, worker_type="thread", periodic=False,
+                                                 initial_delay=0.05, backoff=1.15, max_delay=0.5,
+                                                 graceful_signal="TERM",
+                                                 shutdown_timeout=runtime.settings.shutdown_grace_seconds)
     quick.start()
+    deliveries.start()
     renders.run()
     stop.set()
+    for video_id in abandon_for_shutdown(runtime):
+        log.warning("video %s did not finish within the shutdown grace period; queued again", video_id)
+    deliveries.stop(graceful=True)  # a delivery in flight ends within its own deadline
     heartbeat.join(timeout=10)
     return 0
 

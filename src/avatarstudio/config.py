@@ -40,15 +40,20 @@ class Settings:
     render_attempts: int = 2
     heartbeat_seconds: float = 2.0
     stale_after_seconds: float = 15.0
-    webhook_attempts: int = 5
-    webhook_backoff_seconds: float = 2.0
+    render_stall_seconds: float = 120.0
+    render_budget_seconds: float = 300.0
+    render_budget_factor: float = 10.0
+    shutdown_grace_seconds: float = 60.0
+    webhook_retry_seconds: tuple[float, ...] = (10, 60, 600, 3600, 6 * 3600, 24 * 3600)
     webhook_timeout_seconds: float = 10.0
     allow_private_urls: bool = False
+    allow_private_webhooks: bool = True
     fetch_max_bytes: int = 100 * 1024 * 1024
     fetch_timeout_seconds: float = 30.0
     max_video_seconds: float = 3600.0
     quick_job_seconds: float = 120.0
     """How long a request waits for the worker to make what it asks for (speech, a preview, the face check)."""
+    retention_days: float | None = None
 
 
 class _Environment:
@@ -91,6 +96,19 @@ class _Environment:
         if raw.lower() in ("0", "false", "no", "off"):
             return False
         raise ConfigError(f"{name}={raw!r} must be true or false")
+
+    def seconds_list(self, name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+        """A comma-separated list of delays in seconds, e.g. '10,60,600'."""
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            delays = tuple(float(part) for part in raw.split(","))
+        except ValueError:
+            raise ConfigError(f"{name}={raw!r} must be comma-separated numbers of seconds, e.g. 10,60,600") from None
+        if any(not 0 <= delay < float("inf") for delay in delays):
+            raise ConfigError(f"{name}={raw!r}: every delay must be a finite number of seconds, 0 or more")
+        return delays
 
 
 # S3's rules for new bucket names: 3-63 lowercase letters, digits, dots and hyphens, alphanumeric at both ends.
@@ -207,8 +225,14 @@ def load_settings(data_dir: str | Path | None = None, host: str = "127.0.0.1", p
         render_attempts=int(env.number("AVATARSTUDIO_RENDER_ATTEMPTS", 2, int, minimum=1)),
         heartbeat_seconds=heartbeat,
         stale_after_seconds=stale_after,
-        webhook_attempts=int(env.number("AVATARSTUDIO_WEBHOOK_ATTEMPTS", 5, int, minimum=1)),
-        webhook_backoff_seconds=env.number("AVATARSTUDIO_WEBHOOK_BACKOFF_SECONDS", 2.0),
+        render_stall_seconds=env.number("AVATARSTUDIO_RENDER_STALL_SECONDS", 120.0, minimum=1),
+        render_budget_seconds=env.number("AVATARSTUDIO_RENDER_BUDGET_SECONDS", 300.0, minimum=1),
+        render_budget_factor=env.number("AVATARSTUDIO_RENDER_BUDGET_FACTOR", 10.0),
+        shutdown_grace_seconds=env.number("AVATARSTUDIO_SHUTDOWN_GRACE_SECONDS", 60.0),
+        webhook_retry_seconds=env.seconds_list("AVATARSTUDIO_WEBHOOK_RETRY_SCHEDULE", Settings.webhook_retry_seconds),
+        webhook_timeout_seconds=env.number("AVATARSTUDIO_WEBHOOK_TIMEOUT_SECONDS", 10.0, minimum=0.1),
         allow_private_urls=env.flag("AVATARSTUDIO_ALLOW_PRIVATE_URLS", False),
         quick_job_seconds=env.number("AVATARSTUDIO_QUICK_JOB_SECONDS", 120.0, minimum=1),
+        retention_days=env.number("AVATARSTUDIO_RETENTION_DAYS", 0.0) or None,
+        allow_private_webhooks=env.flag("AVATARSTUDIO_ALLOW_PRIVATE_WEBHOOKS", True),
     )

@@ -74,6 +74,7 @@ FAILURE_V1_CODES = {
     "face_not_found": 40123,
     "unsupported_locale": 40124,
     "worker_lost": 50001,
+    "render_stalled": 50002,
     "render_failed": 50000,
 }
 

@@ -34,6 +34,8 @@ def save_asset(runtime: Runtime, key_id: str, data: bytes, name: str = "", talki
     if len(data) > limit:
         raise ServiceError("payload_too_large", f"file is invalid: {file_type} files are limited to "
                            f"{limit // (1024 * 1024)} MB", param="file")
+    if file_type == "image":
+        _require_sane_pixels(data)
     if vet is not None:
         vet(data, file_type)
     asset_id = new_id()
@@ -43,6 +45,29 @@ def save_asset(runtime: Runtime, key_id: str, data: bytes, name: str = "", talki
     return Assets(runtime.db).add(Asset(
         id=asset_id, key_id=key_id, name=name or f"{asset_id}{extension}", file_type=file_type, mime_type=mime,
         size_bytes=len(data), blob_key=blob_key, folder_id=folder_id, is_talking_photo=talking_photo))
+
+
+MAX_PIXELS = 50_000_000
+"""An 8K photo is 33 megapixels. A small file can declare far more (a PNG of 50000x50000 zeros compresses to a few
+megabytes and decodes to 7.5 GB), so the declared size is checked before anything decodes it."""
+
+
+def _require_sane_pixels(data: bytes) -> None:
+    import io
+
+    from PIL import Image
+
+    too_many = ServiceError("invalid_parameter", f"file is invalid: the image has more than {MAX_PIXELS // 1_000_000} "
+                            "megapixels", param="file")
+    try:
+        with Image.open(io.BytesIO(data)) as image:  # reads the header only
+            width, height = image.size
+    except Image.DecompressionBombError:  # PIL's own, far higher limit
+        raise too_many from None
+    except (OSError, ValueError):
+        raise ServiceError("invalid_parameter", "file is invalid: the image cannot be decoded", param="file") from None
+    if width * height > MAX_PIXELS:
+        raise too_many
 
 
 def delete_asset(runtime: Runtime, asset_id: str) -> None:

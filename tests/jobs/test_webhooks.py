@@ -2,14 +2,19 @@
 registration probe never reaches a private address unless that is allowed."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
-from avatarstudio.jobs.webhook_probe import endpoint_problem
+from avatarstudio.jobs.webhook_probe import PROBLEM, endpoint_problem
+from avatarstudio.jobs.webhooks import receivers
+from live_service import start_service, stop_service
 from receiver import Receiver
 
 pytestmark = pytest.mark.service
@@ -28,6 +33,17 @@ def verify(secret: str, delivery) -> None:
     assert delivery.headers["heygen-signature"] == expected
     assert delivery.headers["heygen-event-id"] == delivery.payload["event_id"]
     assert abs(int(delivery.headers["heygen-timestamp"]) - time.time()) < 120
+    verify_standard(secret, delivery)
+
+
+def verify_standard(secret: str, delivery) -> None:
+    """Standard Webhooks: keyed by the base64-decoded part of whsec_..., over id.timestamp.body."""
+    assert secret.startswith("whsec_")
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    message_id, timestamp = delivery.headers["webhook-id"], delivery.headers["webhook-timestamp"]
+    assert message_id == delivery.payload["event_id"] and abs(int(timestamp) - time.time()) < 120
+    signed = hmac.new(key, f"{message_id}.{timestamp}.".encode() + delivery.body, hashlib.sha256).digest()
+    assert delivery.headers["webhook-signature"] == "v1," + base64.b64encode(signed).decode()
 
 
 def test_success_and_failure_events_are_signed_and_subscribed_only(client: httpx.Client, service) -> None:
@@ -82,8 +98,57 @@ def test_callback_url_is_retried_with_the_same_event_id(client: httpx.Client, se
 
 def test_the_probe_reaches_private_receivers_and_refuses_other_schemes() -> None:
     """Webhook receivers of a self-hosted service usually sit on its private network: like deliveries, the probe
-    goes there whatever AVATARSTUDIO_ALLOW_PRIVATE_URLS says (that setting guards media downloads)."""
+    goes there whatever AVATARSTUDIO_ALLOW_PRIVATE_URLS says (that setting guards media downloads), unless
+    AVATARSTUDIO_ALLOW_PRIVATE_WEBHOOKS=false; every refusal reads the same."""
     with Receiver() as receiver:
-        assert endpoint_problem(f"{receiver.url}/hook") is None
+        assert endpoint_problem(f"{receiver.url}/hook", receivers(True)) is None
+        assert endpoint_problem(f"{receiver.url}/hook", receivers(False)) == PROBLEM
         assert len(receiver.probes) == 1
-    assert "within 1 s" in endpoint_problem("ftp://example.com/hook")
+    assert endpoint_problem("ftp://example.com/hook", receivers(True)) == PROBLEM
+
+
+def test_failed_deliveries_follow_the_schedule_then_can_be_redelivered(client: httpx.Client, service) -> None:
+    receiver = Receiver(fail_first=5).start()
+    try:
+        body = studio({"type": "silence", "duration": 1}, callback_url=f"{receiver.url}/callback")
+        video_id = client.post("/v2/video/generate", json=body).json()["data"]["video_id"]
+        event = _wait_for_delivery_status(client, video_id, "failed")
+        assert event["deliveries"][0]["attempts"] == 5  # the first try and the 4 retries of the test schedule
+        answer = client.post(f"/v3/webhooks/events/{event['event_id']}/redeliver")
+        assert answer.status_code == 200 and answer.json()["data"]["deliveries"] == 1
+        event = _wait_for_delivery_status(client, video_id, "delivered")
+        assert event["deliveries"][0]["attempts"] == 6
+        assert [d.status for d in receiver.deliveries] == [500] * 5 + [200]
+        assert len({d.headers["webhook-id"] for d in receiver.deliveries}) == 1
+        assert client.post("/v3/webhooks/events/nope/redeliver").status_code == 404
+    finally:
+        receiver.stop()
+
+
+def _wait_for_delivery_status(client: httpx.Client, video_id: str, status: str) -> dict:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        events = client.get("/v3/webhooks/events", params={"entity_id": video_id,
+                                                            "event_type": "avatar_video.success"}).json()["data"]
+        if events and events[0]["deliveries"][0]["status"] == status:
+            return events[0]
+        time.sleep(0.2)
+    raise AssertionError(f"the delivery for {video_id} never became {status}")
+
+
+def test_a_slow_receiver_does_not_hold_up_the_next_render(tmp_path: Path) -> None:
+    service = start_service(tmp_path, AVATARSTUDIO_WEBHOOK_TIMEOUT_SECONDS="60")
+    hold = threading.Event()
+    receiver = Receiver(hold=hold).start()
+    try:
+        with service.client() as client:
+            first = client.post("/v2/video/generate", json=studio(
+                {"type": "silence", "duration": 1}, callback_url=f"{receiver.url}/slow")).json()["data"]["video_id"]
+            receiver.wait_for(lambda d: d.payload["event_data"]["video_id"] == first)
+            second = client.post("/v2/video/generate", json=studio({"type": "silence", "duration": 1})).json()
+            done = service.wait(second["data"]["video_id"], timeout=45, client=client)
+            assert done["status"] == "completed" and not hold.is_set() and len(receiver.deliveries) == 1
+    finally:
+        hold.set()
+        receiver.stop()
+        stop_service(service)

@@ -14,6 +14,7 @@ from races import open_together
 from schema import BASELINE_TABLES, HEAD, schema_differences
 
 
+
 def test_an_empty_database_gets_every_table_of_the_models(tmp_path: Path) -> None:
     database = Database(f"sqlite:///{tmp_path / 'new.db'}")
     assert database.revision == HEAD

@@ -107,3 +107,15 @@ def test_an_attempt_the_reaper_took_back_cannot_touch_the_retry(runtime: Runtime
     assert stored(db, video_id).progress == 70
     assert videos.complete(video_id, 1.0, {"video": "new.mp4"}, [], attempt=2)
     assert stored(db, video_id).files == {"video": "new.mp4"}
+
+
+def test_a_shutdown_gives_the_attempt_back_and_a_lost_attempt_learns_it_from_its_heartbeat(runtime: Runtime) -> None:
+    videos = Videos(runtime.db)
+    video_id = new_video(runtime.db)
+    videos.start(video_id)
+    assert videos.requeue(video_id, 1, refund=True)
+    assert (videos.require(video_id).status, videos.require(video_id).attempts) == ("waiting", 0)
+    videos.start(video_id)
+    assert videos.requeue(video_id, 1) and videos.start(video_id)
+    assert not videos.beat(video_id, 50, attempt=1), "the first attempt's heartbeat learns it lost the video"
+    assert videos.beat(video_id, 50, attempt=2)

@@ -6,15 +6,17 @@ to `run_in_threadpool`. Nothing blocks the event loop.
 """
 from __future__ import annotations
 
+import logging
 import posixpath
+import uuid
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from avatarstudio import __version__
+from avatarstudio import __version__, logs
 from avatarstudio.api import envelopes, openapi, unsupported
 from avatarstudio.api.routes import (
     account, assets, avatars, files, glossaries, ops, photo_avatars, previews, speech, templates, videos, voice_design,
@@ -24,6 +26,8 @@ from avatarstudio.api.telemetry import Telemetry
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.repository import NotFound
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = """A self-hosted, HeyGen-compatible avatar video API. Point a HeyGen client at this server's base
 URL and keep its code: the same endpoints, JSON envelopes, status values, errors and webhooks.
@@ -41,6 +45,42 @@ class NormalisePath:
             path = posixpath.normpath(scope["path"])
             scope = {**scope, "path": path, "raw_path": path.encode()}
         await self.app(scope, receive, send)
+
+
+class AnswerUnexpectedErrors:
+    """Any exception no handler turned into a response becomes a 500 in the route family's envelope, logged with a
+    request id that the answer carries too. Nothing is re-raised to the server, so the client's keep-alive
+    connection stays usable; the message says nothing of the server's insides."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:
+            # Telemetry (outside this middleware) has named the request and adds its id to the answer.
+            known = logs.request_id.get()
+            request_id = known or uuid.uuid4().hex
+            log.exception("unexpected error answering %s %s (request %s)", scope["method"], scope["path"],
+                          request_id)
+            if started:
+                raise
+            error = ServiceError("internal_error", "An unexpected error occurred; the server's log has the details "
+                                 f"under request id {request_id}")
+            response = JSONResponse(envelopes.error_body(scope["path"], error), status_code=500,
+                                    headers={} if known else {"X-Request-Id": request_id})
+            await response(scope, receive, send)
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -80,6 +120,7 @@ def create_app(runtime: Runtime) -> FastAPI:
                    account, templates, files, web, ops):
         app.include_router(module.router)
     openapi.install(app)
+    app.add_middleware(AnswerUnexpectedErrors)
     app.add_middleware(Telemetry, metrics=runtime.metrics)
     app.add_middleware(NormalisePath)
     return app

@@ -1,5 +1,6 @@
 """v3's Idempotency-Key: a repeat within 24 h replays the first response; a repeat while the first is still
-being handled gets 409 request_in_progress; the same key with a different body is refused."""
+being handled gets 409 request_in_progress; the same key with a different body is refused. A request ends its
+record's flight however it ends; one whose process died mid-request is taken over after IN_FLIGHT_SECONDS."""
 from __future__ import annotations
 
 import hashlib
@@ -12,9 +13,10 @@ from fastapi.responses import JSONResponse
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.idempotency import IdempotentRequests
-from avatarstudio.store.repository import NotFound
 
 WINDOW_SECONDS = 24 * 3600
+IN_FLIGHT_SECONDS = 120
+"""Far longer than any create takes; a record in flight for longer belongs to a request whose process died."""
 
 
 def idempotent(runtime: Runtime, key_id: str, idempotency_key: str | None, body: bytes,
@@ -24,11 +26,13 @@ def idempotent(runtime: Runtime, key_id: str, idempotency_key: str | None, body:
     digest = hashlib.sha256(body).hexdigest()
     requests = IdempotentRequests(runtime.db)
     requests.forget_before(time.time() - WINDOW_SECONDS)
+    requests.forget_in_flight_before(time.time() - IN_FLIGHT_SECONDS)
     if not requests.claim(key_id, idempotency_key, digest):
         return _replay(requests, key_id, idempotency_key, digest)
     try:
         result = handle()
-    except (ServiceError, NotFound):
+    except BaseException:
+        # Whatever ended the request (a refusal, a crash), it is no longer in flight: a retry must be handled.
         requests.release(key_id, idempotency_key)
         raise
     requests.finish(key_id, idempotency_key, 200, json.dumps(result))

@@ -1,4 +1,4 @@
-"""The task queue: Huey on SQLite by default, Redis when QUEUE_URL says so. Tasks carry only ids."""
+"""The task queues: Huey on SQLite by default, Redis when QUEUE_URL says so. Tasks carry only ids."""
 from __future__ import annotations
 
 from huey import Huey, RedisHuey, SqliteHuey

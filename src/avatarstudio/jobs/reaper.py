@@ -9,7 +9,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from avatarstudio.jobs import announce
+from avatarstudio.jobs import announce, retention
 from avatarstudio.store.videos import Videos
 
 if TYPE_CHECKING:
@@ -25,12 +25,12 @@ def sweep(runtime: Runtime) -> list[str]:
     videos = Videos(runtime.db)
     stale = videos.silent_since(cutoff)
     for video_id, attempts in stale:
-        if attempts < settings.render_attempts and videos.requeue(video_id):
+        if attempts < settings.render_attempts and videos.requeue(video_id, attempts):
             log.warning("video %s lost its worker; retrying (attempt %d)", video_id, attempts + 1)
             runtime.queue.render(video_id)
         elif videos.fail(video_id, "worker_lost",
                          f"The worker rendering this video stopped responding {attempts} time(s); giving up",
-                         from_status=("processing",)):
+                         attempt=attempts):
             # The lost worker's scratch files, when it shared this data dir; nobody else will remove them.
             shutil.rmtree(runtime.work_dir(video_id), ignore_errors=True)
             announce.video_finished(runtime, video_id, runtime.queue.deliver)
@@ -50,10 +50,15 @@ def _requeue_lost(runtime: Runtime, cutoff: float) -> list[str]:
 
 
 def start_reaper(runtime: Runtime, stop: threading.Event) -> threading.Thread:
+    """The reaper's sweeps, and now and then the retention sweep (jobs/retention.py), on one thread."""
     def loop() -> None:
+        next_retention = time.monotonic()
         while not stop.wait(max(1.0, runtime.settings.stale_after_seconds / 3)):
             try:
                 sweep(runtime)
+                if time.monotonic() >= next_retention:
+                    next_retention = time.monotonic() + retention.INTERVAL_SECONDS
+                    log.info("retention sweep removed %s", retention.sweep(runtime))
             except Exception:  # noqa: BLE001 - the reaper must outlive a passing database error
                 log.exception("reaper sweep failed")
 

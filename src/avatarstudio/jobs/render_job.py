@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import logging
 import shutil
-import threading
 import time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avatarstudio import logs, spec
 from avatarstudio.errors import RenderError
 from avatarstudio.fetch import fetch
-from avatarstudio.jobs import announce
-from avatarstudio.render import pipeline
+from avatarstudio.jobs import announce, watchdog
+from avatarstudio.render import pipeline, processes
 from avatarstudio.store.assets import Assets
 from avatarstudio.store.videos import Videos
 
@@ -20,20 +20,6 @@ if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-
-class _Heartbeat(threading.Thread):
-    """Proves the worker is alive while it renders; the reaper retries videos whose heartbeat stops."""
-
-    def __init__(self, runtime: Runtime, video_id: str, attempt: int):
-        super().__init__(daemon=True, name=f"heartbeat-{video_id}")
-        self.runtime, self.video_id, self.attempt = runtime, video_id, attempt
-        self.progress = 0
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.wait(self.runtime.settings.heartbeat_seconds):
-            Videos(self.runtime.db).beat(self.video_id, self.progress, self.attempt)
 
 
 def resolver(runtime: Runtime, workdir: Path) -> pipeline.MediaResolver:
@@ -76,36 +62,71 @@ def _run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
     attempt = video.attempts
     workdir = runtime.work_dir(video_id)
     shutil.rmtree(workdir, ignore_errors=True)  # what an earlier attempt's lost worker left behind
-    heartbeat = _Heartbeat(runtime, video_id, attempt)
-    heartbeat.start()
+    failure: RenderError | None = None
+    stalled = partial(_stalled, runtime, video_id, attempt, deliver)
     started = time.monotonic()
-    try:
-        video_spec = spec.from_dict(video.spec)
-        rendered = pipeline.render(video_spec, workdir, resolver(runtime, workdir),
-                                   progress=lambda done: setattr(heartbeat, "progress", int(done * 100)),
-                                   max_seconds=runtime.settings.max_video_seconds)
-        # This worker's histograms, published with its heartbeat (jobs/liveness.py); the pipeline logs the line.
-        runtime.metrics.observe_render(rendered.stage_seconds, time.monotonic() - started, rendered.duration)
-        keys = store_outputs(runtime, video_id, rendered)
-        heartbeat.stopped.set()
-        finished = videos.complete(video_id, rendered.duration, keys, rendered.notes, attempt)
-    except RenderError as error:
-        heartbeat.stopped.set()
-        message = error.message if not error.detail else f"{error.message}: {error.detail}"
-        log.warning("render failed: %s", message, extra={"error_code": error.code})
-        finished = videos.fail(video_id, error.code, message, attempt=attempt)
-    except Exception as error:  # noqa: BLE001 - any crash must still end the job as failed, with its reason
-        heartbeat.stopped.set()
-        log.exception("render of %s crashed", video_id)
-        finished = videos.fail(video_id, "render_failed", f"{type(error).__name__}: {error}", attempt=attempt)
-    finally:
-        heartbeat.stopped.set()
-        current = videos.get(video_id)
-        if current is None or current.attempts == attempt:
-            # Otherwise a later attempt (the reaper took the video back from this slow one) works in this folder.
-            shutil.rmtree(workdir, ignore_errors=True)
-    if finished:
+    with watchdog.Watch(runtime, video_id, attempt, stalled) as watch, processes.owned_by(watch.children):
+        try:
+            video_spec = spec.from_dict(video.spec)
+            rendered = pipeline.render(video_spec, workdir, resolver(runtime, workdir), progress=watch.moved,
+                                       max_seconds=runtime.settings.max_video_seconds, planned=watch.planned)
+            watch.children.check()
+            # This worker's histograms, published with its heartbeat (jobs/liveness.py); the pipeline logs the line.
+            runtime.metrics.observe_render(rendered.stage_seconds, time.monotonic() - started, rendered.duration)
+            keys = store_outputs(runtime, video_id, rendered)
+        except processes.Stopped:
+            pass
+        except RenderError as error:
+            failure = error
+        except Exception:  # noqa: BLE001 - any crash must still end the job as failed, with its reason
+            if not watch.stopped:
+                log.exception("render of %s crashed", video_id)
+            failure = RenderError("render_failed", "The render failed because of an internal error; "
+                                  "the server's log has the details")
+    current = videos.get(video_id)
+    if current is None or current.attempts == attempt:
+        # Otherwise a later attempt (the reaper took the video back from this slow one) works in this folder.
+        shutil.rmtree(workdir, ignore_errors=True)
+    if watch.stopped:
+        # Settled already: by the watch (stalled), by a delete (gone) or by the shutdown (re-queued).
+        settled = False
+    elif failure is not None:
+        message = failure.message if not failure.detail else f"{failure.message}: {failure.detail}"
+        log.warning("render failed: %s", message, extra={"error_code": failure.code})
+        settled = videos.fail(video_id, failure.code, message, attempt=attempt)
+    else:
+        settled = videos.complete(video_id, rendered.duration, keys, rendered.notes, attempt)
+    if settled:
         announce.video_finished(runtime, video_id, deliver)
     else:
-        log.warning("video %s is no longer attempt %d's (deleted, or taken back by the reaper); its outcome is "
-                    "dropped", video_id, attempt)
+        _drop_orphan_files(runtime, video_id)
+
+
+def _stalled(runtime: Runtime, video_id: str, attempt: int, deliver: announce.Deliver) -> None:
+    """The watch stopped a render that stopped moving: retried while attempts remain, else failed."""
+    videos = Videos(runtime.db)
+    if attempt < runtime.settings.render_attempts and videos.requeue(video_id, attempt):
+        log.warning("render of %s stalled; retrying", video_id)
+        runtime.queue.render(video_id)
+    elif videos.fail(video_id, watchdog.STALLED,
+                     f"The render stopped making progress (no progress for {runtime.settings.render_stall_seconds:g}"
+                     f" s, or past its time budget) {attempt} time(s); giving up", attempt=attempt):
+        announce.video_finished(runtime, video_id, deliver)
+
+
+def _drop_orphan_files(runtime: Runtime, video_id: str) -> None:
+    """A video deleted while it rendered: files stored meanwhile belong to no row, so they go too. (A video
+    retried elsewhere keeps its files: the other attempt writes the same keys.)"""
+    if Videos(runtime.db).get(video_id) is None:
+        runtime.blobs.delete_prefix(f"videos/{video_id}/")
+
+
+def abandon_for_shutdown(runtime: Runtime) -> list[str]:
+    """Stops the renders this process still runs after its grace period and puts them back in the queue without
+    spending an attempt: another worker (or this one, restarted) renders them from the start."""
+    requeued = []
+    for watch in watchdog.stop_all(watchdog.SHUTDOWN):
+        if Videos(runtime.db).requeue(watch.video_id, watch.attempt, refund=True):
+            runtime.queue.render(watch.video_id)
+            requeued.append(watch.video_id)
+    return requeued

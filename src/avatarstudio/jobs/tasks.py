@@ -1,11 +1,16 @@
 """The queues' tasks: render a video and deliver a webhook (taking only ids; the database holds the rest), and
 the quick jobs a request waits for (quick.py) on a queue of their own.
 
+Deliveries have a queue of their own too, consumed by their own threads, so a slow receiver never holds a render
+thread and a long render never delays an event; a failed delivery is retried on a schedule that spans a day, so a
+receiver that is down for hours still gets it.
+
 The API process enqueues but never runs them, so the modules that render (and load engines) are imported only
 where a task runs.
 """
 from __future__ import annotations
 
+import random
 from typing import TYPE_CHECKING
 
 from huey.exceptions import ResultTimeout, TaskException
@@ -22,16 +27,21 @@ QUICK_QUEUE = "avatarstudio-quick"
 QUICK_JOBS = ("speak", "preview", "face_problem", "fetch_photo")
 """The functions of quick_work.py a request may ask a worker to run."""
 RESULT_POLL_SECONDS = 0.05
+WEBHOOK_QUEUE = "avatarstudio-webhooks"
+JITTER = 0.1
+"""Each retry delay is moved by up to this fraction either way, so receivers coming back are not hit in step."""
 
 
 class JobQueue:
-    """Registers the tasks on a Huey instance; the API enqueues through it and `worker` consumes it."""
+    """Registers the tasks on their Huey queues; the API enqueues through it, `worker` consumes both."""
 
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
-        self.huey = make_huey(runtime.settings)
+        self.huey = make_huey(runtime.settings, "avatarstudio")
+        self.webhook_huey = make_huey(runtime.settings, "avatarstudio-webhooks")
         self._render = self.huey.task(name="render_video")(self._run_render)
-        self._deliver = self.huey.task(name="deliver_webhook")(self._run_delivery)
+        self.webhook_huey = make_huey(runtime.settings, WEBHOOK_QUEUE)
+        self._deliver = self.webhook_huey.task(name="deliver_webhook")(self._run_delivery)
         self.quick = make_huey(runtime.settings, QUICK_QUEUE, store_none=True)
         self._quick = self.quick.task(name="quick_job")(self._run_quick)
 
@@ -73,10 +83,12 @@ class JobQueue:
 
     def _run_delivery(self, delivery_id: str, attempt: int) -> None:
         settings = self.runtime.settings
-        ok = webhooks.deliver(self.runtime.db, delivery_id, settings.webhook_timeout_seconds)
+        ok = webhooks.deliver(self.runtime.db, delivery_id, webhooks.receivers(settings.allow_private_webhooks),
+                              settings.webhook_timeout_seconds)
         if ok is False:
-            if attempt >= settings.webhook_attempts:
+            schedule = settings.webhook_retry_seconds
+            if attempt > len(schedule):
                 WebhookEvents(self.runtime.db).give_up(delivery_id)
             else:
-                delay = settings.webhook_backoff_seconds * 2 ** (attempt - 1)
+                delay = schedule[attempt - 1] * random.uniform(1 - JITTER, 1 + JITTER)
                 self._deliver.schedule((delivery_id, attempt + 1), delay=delay)

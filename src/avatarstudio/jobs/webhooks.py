@@ -1,11 +1,15 @@
 """Webhook events: who receives an event, its exact body and signature, and delivery with retries.
 
 Registered endpoints get only the events they subscribed to (none listed = all), only for their entity when
-they are scoped to one, and a signature; a request's
-own callback_url gets every event of its video, unsigned, as HeyGen documents.
+they are scoped to one, and signatures: HeyGen's (hex HMAC-SHA256 of the body keyed by the whole secret string, in
+`Signature` and `Heygen-Signature`) and Standard Webhooks' (`webhook-signature: v1,<base64 HMAC-SHA256 of
+id.timestamp.body>` keyed by the secret's decoded bytes), whose signed timestamp lets a receiver refuse a replayed
+delivery. A request's own callback_url gets every event of its video, unsigned, as HeyGen documents.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -14,7 +18,7 @@ import time
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-import httpx
+from avatarstudio import outbound
 
 from avatarstudio.store.db import Database
 from avatarstudio.store.models import new_id
@@ -67,8 +71,35 @@ SUBSCRIBABLE = {**EVENT_TYPES, **NEVER_SENT}
 USER_AGENT = "avatarstudio-webhooks"
 
 
+PRIVATE_RECEIVERS = "AVATARSTUDIO_ALLOW_PRIVATE_WEBHOOKS"
+
+
+def receivers(allow_private: bool) -> outbound.Reach:
+    """Where deliveries and the registration probe may go: never link-local or metadata addresses; private and
+    loopback receivers (a local n8n) unless the installation is shared and says otherwise."""
+    return outbound.Reach(allow_private, PRIVATE_RECEIVERS)
+
+
 def sign(secret: str, body: bytes) -> str:
+    """HeyGen's signature: hex HMAC-SHA256 of the body, keyed by the whole secret string."""
     return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def secret_key(secret: str) -> bytes:
+    """Standard Webhooks' key: the bytes that the base64 after `whsec_` encodes (either alphabet, padding
+    optional); a secret in another form is used as it is."""
+    encoded = secret.removeprefix("whsec_")
+    try:
+        return base64.b64decode(encoded.replace("-", "+").replace("_", "/") + "=" * (-len(encoded) % 4),
+                                validate=True)
+    except (binascii.Error, ValueError):
+        return secret.encode()
+
+
+def sign_standard(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    """The `webhook-signature` header of Standard Webhooks."""
+    signed = hmac.new(secret_key(secret), f"{message_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(signed).decode()
 
 
 def iso(timestamp: float) -> str:
@@ -86,26 +117,32 @@ def emit(db: Database, event_type: str, event_data: dict, entity_id: str | None,
     return WebhookEvents(db).record(event_id, event_type, entity_id, body, created, callback_url)
 
 
-def deliver(db: Database, delivery_id: str, timeout: float) -> bool | None:
-    """One attempt. True: delivered; False: failed, worth retrying; None: nothing to do."""
+def deliver(db: Database, delivery_id: str, reach: outbound.Reach, seconds: float) -> bool | None:
+    """One attempt, over within `seconds`. True: delivered; False: failed, worth retrying; None: nothing to do."""
     events = WebhookEvents(db)
     delivery = events.pending(delivery_id)
     if delivery is None:
         return None
-    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+    timestamp = int(time.time())
+    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
+               "webhook-id": delivery.event_id, "webhook-timestamp": str(timestamp)}
     if delivery.secret is not None:
         signature = sign(delivery.secret, delivery.body)
         headers.update({"Signature": signature, "Heygen-Signature": signature,
-                        "Heygen-Timestamp": str(int(time.time())), "Heygen-Event-Id": delivery.event_id})
+                        "Heygen-Timestamp": str(timestamp), "Heygen-Event-Id": delivery.event_id,
+                        "webhook-signature": sign_standard(delivery.secret, delivery.event_id, timestamp,
+                                                           delivery.body)})
     status_code, error = None, None
     try:
-        response = httpx.post(delivery.url, content=delivery.body, headers=headers, timeout=timeout)
-        status_code = response.status_code
+        with outbound.request("POST", delivery.url, reach, seconds, headers, delivery.body) as response:
+            status_code = response.status
+            for _ in response.chunks:  # read within the deadline, so the connection ends cleanly
+                pass
         ok = 200 <= status_code < 300
         if not ok:
             error = f"HTTP {status_code}"
-    except httpx.HTTPError as failure:
-        ok, error = False, f"{type(failure).__name__}: {failure}"
+    except outbound.Refused as refused:
+        ok, error = False, refused.reason
     attempt = events.attempted(delivery_id, ok, status_code, error)
     _log_attempt(delivery, attempt, status_code, error)
     return ok

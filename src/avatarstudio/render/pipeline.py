@@ -98,14 +98,16 @@ class _Run:
 
 
 def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progress: Progress = lambda _: None,
-           max_seconds: float = 3600.0) -> Rendered:
-    """Render the whole video into `workdir`; RenderError names what went wrong."""
+           max_seconds: float = 3600.0, planned: Callable[[float], None] = lambda _: None) -> Rendered:
+    """Render the whole video into `workdir`; RenderError names what went wrong. `planned` hears the video's
+    duration once the speech is known (a watchdog sizes its time budget by it)."""
     started = time.perf_counter()
     run = _Run(video, workdir, resolve, progress)
     with _as_render_errors():
         workdir.mkdir(parents=True, exist_ok=True)
         scenes = _speak(run)
         files = _outputs(run, _checked_duration(scenes, video.output.fps, max_seconds))
+        planned(files.duration)
         words = _caption_words(scenes, video.output.fps)
         burn_in = _burn_in(run, words, files)
         thumbnail = _draw_and_encode(run, scenes, burn_in, files)
@@ -139,7 +141,9 @@ def _as_render_errors() -> Iterator[None]:
     except ImageError as error:
         raise RenderError("invalid_image", str(error)) from None
     except encode.EncodeError as error:
-        raise RenderError("render_failed", "The video could not be encoded", detail=str(error)) from None
+        # ffmpeg's words name server paths: they go to the log, not to the user.
+        log.warning("encoding failed: %s", error)
+        raise RenderError("render_failed", "The video could not be encoded") from None
 
 
 def _speak(run: _Run) -> list[_Scene]:

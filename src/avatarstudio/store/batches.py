@@ -1,7 +1,7 @@
 """Batches of videos created by one request (POST /v3/videos/batches)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from avatarstudio.store.models import Batch, Video
 from avatarstudio.store.repository import Repository
@@ -23,3 +23,9 @@ class Batches(Repository[Batch]):
             claimed = session.execute(update(Batch).where(Batch.id == batch_id, Batch.finished_notified.is_(False))
                                       .values(finished_notified=True)).rowcount
             return session.get(Batch, batch_id) if claimed else None
+
+    def forget_empty_before(self, cutoff: float) -> None:
+        """Deletes the batches made before `cutoff` that have no video left."""
+        with self.db.session() as session:
+            session.execute(delete(Batch).where(Batch.created_at < cutoff, ~Batch.id.in_(
+                select(Video.batch_id).where(Video.batch_id.is_not(None)))))

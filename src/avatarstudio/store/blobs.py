@@ -27,6 +27,9 @@ class BlobStore(Protocol):
     def delete_prefix(self, prefix: str) -> None:
         """Remove every blob whose key starts with `prefix` (a video's folder, an asset)."""
 
+    def delete_older_than(self, prefix: str, before: float) -> int:
+        """Remove the blobs under the folder `prefix` written before the Unix time `before`; returns how many."""
+
 
 class LocalBlobStore:
     """Blobs as files under one directory. Keys are relative POSIX paths made by this service."""
@@ -76,6 +79,14 @@ class LocalBlobStore:
             return self._path(key).is_file()
         except KeyError:
             return False
+
+    def delete_older_than(self, prefix: str, before: float) -> int:
+        folder = self._path(prefix.rstrip("/"))
+        old = [path for path in folder.rglob("*") if path.is_file() and path.stat().st_mtime < before] \
+            if folder.is_dir() else []
+        for path in old:
+            path.unlink(missing_ok=True)
+        return len(old)
 
     def delete_prefix(self, prefix: str) -> None:
         target = self._path(prefix.rstrip("/"))

@@ -17,6 +17,12 @@ class IdempotentRequests(Repository[IdempotentRequest]):
         with self.db.session() as session:
             session.execute(delete(IdempotentRequest).where(IdempotentRequest.created_at < cutoff))
 
+    def forget_in_flight_before(self, cutoff: float) -> None:
+        """Removes claims still in flight since before `cutoff`: their request's process died mid-request."""
+        with self.db.session() as session:
+            session.execute(delete(IdempotentRequest).where(IdempotentRequest.state != "done",
+                                                            IdempotentRequest.created_at < cutoff))
+
     def claim(self, key_id: str, idempotency_key: str, request_hash: str) -> bool:
         """Records the key as in flight for this request; False when the API key already holds it. Of concurrent
         claims (across processes, on either database) exactly one gets True: the primary key decides."""

@@ -190,3 +190,9 @@ class BrandGlossary(Base):
     name: Mapped[str] = mapped_column(Text)
     terms: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[float] = mapped_column(Float, default=now)
+class CapacityLock(Base):
+    """One row per API key, locked (by an UPDATE) while a create counts that key's videos in progress and adds its
+    own: two creates racing for the last slot take turns, on SQLite and PostgreSQL alike."""
+    __tablename__ = "capacity_locks"
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    taken_at: Mapped[float] = mapped_column(Float, default=now)

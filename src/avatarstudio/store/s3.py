@@ -89,6 +89,17 @@ class S3BlobStore:
             raise
         return True
 
+    def delete_older_than(self, prefix: str, before: float) -> int:
+        name = self._object_key(prefix.rstrip("/")) + "/"
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=name, PaginationConfig={"PageSize": self.page_size})
+        old = [item["Key"] for page in pages for item in page.get("Contents", [])
+               if item["LastModified"].timestamp() < before]
+        for key in old:
+            self.client.delete_object(Bucket=self.bucket, Key=key)
+            self.cache.delete_prefix(key)
+        return len(old)
+
     def delete_prefix(self, prefix: str) -> None:
         name = self._object_key(prefix.rstrip("/"))
         if prefix.endswith("/"):

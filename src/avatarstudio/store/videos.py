@@ -6,13 +6,16 @@ reaper gave up on too early, still running, can neither keep the retry alive nor
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
-from avatarstudio.store.models import Video, now
+from sqlalchemy.exc import IntegrityError
+
+from avatarstudio.store.models import Batch, CapacityLock, Video, now
 from avatarstudio.store.paging import Page, page_of_query
 from avatarstudio.store.repository import Repository
 
 ACTIVE = ("waiting", "processing")
+FINISHED = ("completed", "failed")
 
 
 class Videos(Repository[Video]):
@@ -83,13 +86,14 @@ class Videos(Repository[Video]):
         return self._move(video_id, ("waiting",), status="processing", attempts=Video.attempts + 1,
                           started_at=now(), heartbeat_at=now(), progress=0)
 
-    def beat(self, video_id: str, progress: int | None = None, attempt: int | None = None) -> None:
+    def beat(self, video_id: str, progress: int | None = None, attempt: int | None = None) -> bool:
         """Records that the worker is alive (and its progress, kept within 0-99); a video that is no longer
-        processing, or no longer in `attempt`, is left untouched."""
+        processing, or no longer in `attempt`, is left untouched and the answer is False (deleted, or taken back):
+        the render should stop."""
         values: dict = {"heartbeat_at": now()}
         if progress is not None:
             values["progress"] = max(0, min(99, progress))
-        self._move(video_id, ("processing",), attempt, **values)
+        return self._move(video_id, ("processing",), attempt, **values)
 
     def complete(self, video_id: str, duration: float, files: dict, notes: list[str],
                  attempt: int | None = None) -> bool:
@@ -105,6 +109,51 @@ class Videos(Repository[Video]):
         return self._move(video_id, from_status, attempt, status="failed", completed_at=now(), error_code=code,
                           error_message=message)
 
-    def requeue(self, video_id: str) -> bool:
-        """processing -> waiting, for a retry after its worker was lost; False when it was not processing."""
-        return self._move(video_id, ("processing",), status="waiting", progress=0, heartbeat_at=None)
+    def requeue(self, video_id: str, attempt: int | None = None, refund: bool = False) -> bool:
+        """processing (in `attempt`) -> waiting, for a retry; False when it was not. `refund` gives the attempt
+        back: the render was interrupted by a shutdown, not by anything wrong with it."""
+        values: dict = {"status": "waiting", "progress": 0, "heartbeat_at": None}
+        if refund:
+            values["attempts"] = Video.attempts - 1
+        return self._move(video_id, ("processing",), attempt, **values)
+
+    def finished_before(self, cutoff: float) -> list[str]:
+        """Ids of the videos that reached completed or failed before `cutoff`."""
+        with self.db.session() as session:
+            return list(session.scalars(select(Video.id).where(Video.status.in_(FINISHED),
+                                                               Video.completed_at < cutoff)))
+
+    def forget_finished(self, video_id: str) -> bool:
+        """Deletes a finished video's record; False when it is not finished (or gone)."""
+        with self.db.session() as session:
+            return session.execute(delete(Video).where(Video.id == video_id, Video.status.in_(FINISHED))).rowcount == 1
+
+    def processing_among(self, video_ids: list[str]) -> set[str]:
+        """Which of `video_ids` are processing now."""
+        with self.db.session() as session:
+            return set(session.scalars(select(Video.id).where(Video.id.in_(video_ids), Video.status == "processing")))
+
+    def add_within_cap(self, key_id: str, cap: int, videos: list[Video], batch: Batch | None = None) -> int | None:
+        """Adds the videos (and their batch) only if the key then has at most `cap` videos waiting or processing;
+        else adds nothing and returns how many it has now. Counting and adding are one transaction under the key's
+        lock row, so concurrent creates cannot overshoot the cap (on SQLite and PostgreSQL alike)."""
+        for tries_left in (1, 0):
+            try:
+                with self.db.session() as session:
+                    if not session.execute(update(CapacityLock).where(CapacityLock.key_id == key_id)
+                                           .values(taken_at=now())).rowcount:
+                        session.add(CapacityLock(key_id=key_id))
+                        session.flush()
+                    active = session.scalar(select(func.count()).select_from(Video).where(
+                        Video.key_id == key_id, Video.status.in_(ACTIVE)))
+                    if active + len(videos) > cap:
+                        return active
+                    if batch is not None:
+                        session.add(batch)
+                        session.flush()
+                    session.add_all(videos)
+                return None
+            except IntegrityError:
+                if not tries_left:  # two first creates of a key both added its lock row; the second now finds it
+                    raise
+        return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select
 
 from avatarstudio.store.models import WebhookAttempt, WebhookEndpoint, WebhookEvent, new_id
 from avatarstudio.store.paging import Page, page_of_query
@@ -93,6 +93,23 @@ class WebhookEvents(Repository[WebhookEvent]):
         outcome = case((WebhookAttempt.status_code.between(200, 299), "delivered"), else_="failed")
         with self.db.session() as session:
             return dict(session.execute(select(outcome, func.count()).group_by(outcome)).all())
+
+    def redeliver(self, event_id: str) -> list[str]:
+        """Puts every delivery of an event back to pending (attempt history kept); returns their ids, [] when
+        there is no such event."""
+        with self.db.session() as session:
+            rows = list(session.scalars(select(WebhookEvent).where(WebhookEvent.event_id == event_id)))
+            for row in rows:
+                row.status = "pending"
+            return [row.id for row in rows]
+
+    def forget_settled_before(self, cutoff: float) -> int:
+        """Deletes the deliveries made before `cutoff` that are delivered or given up, with their attempts."""
+        with self.db.session() as session:
+            settled = select(WebhookEvent.id).where(WebhookEvent.created_at < cutoff, WebhookEvent.status != "pending")
+            session.execute(delete(WebhookAttempt).where(WebhookAttempt.event_id.in_(settled)))
+            return session.execute(delete(WebhookEvent).where(WebhookEvent.created_at < cutoff,
+                                                              WebhookEvent.status != "pending")).rowcount
 
     def give_up(self, delivery_id: str) -> None:
         """Marks the delivery failed: no more attempts."""

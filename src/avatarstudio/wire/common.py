@@ -14,16 +14,20 @@ HexColor = Annotated[str, Field(pattern=HEX_COLOR)]
 MAX_SCRIPT = 5000
 Script = Annotated[str, Field(min_length=1, max_length=MAX_SCRIPT)]
 Speed = Annotated[float, Field(ge=0.5, le=1.5)]
+MAX_LABEL = 1000
+Label = Annotated[str, Field(max_length=MAX_LABEL)]
+"""Titles, callback ids, prompts: stored, and returned in every list, so bounded."""
 Pitch = Annotated[float, Field(ge=-50, le=50)]
 
 
 class Wire(BaseModel):
-    """Unknown fields are accepted and ignored: real clients send extra ones (the n8n node sends `test`).
+    """Unknown fields are accepted and ignored: real clients send extra ones (the n8n node sends `test`). NaN and
+    infinities are refused in every number: no field means anything by them, and they fail far from the request.
 
     An optional choice sent as "" counts as not sent: HeyGen's n8n node sends `talking_photo_style: ""` for a
     field its user left blank, and HeyGen takes that as the default."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
     TAGGED_PATHS: ClassVar[bool] = False
     """Whether error paths keep the union tags (`video_inputs.0.voice.audio`), as HeyGen's Studio errors do."""
 
@@ -52,13 +56,21 @@ def _literal_values(annotation: Any) -> set:
 
 
 class XY(Wire):
-    x: float = 0.0
-    y: float = 0.0
+    """A position or offset as fractions of the frame: beyond one frame away nothing would be visible."""
+
+    x: Annotated[float, Field(ge=-1.0, le=1.0)] = 0.0
+    y: Annotated[float, Field(ge=-1.0, le=1.0)] = 0.0
+
+
+MIN_SIDE = 64
+MAX_ASPECT = 4
+"""Every output must be makeable from the size: the 320-pixel-wide GIF preview of a 64x3840 video would be 19200
+pixels tall, past what its encoder takes, so a side is at least MIN_SIDE and at most MAX_ASPECT times the other."""
 
 
 class Dimension(Wire):
-    width: Annotated[int, Field(ge=2, le=3840)]
-    height: Annotated[int, Field(ge=2, le=3840)]
+    width: Annotated[int, Field(ge=MIN_SIDE, le=3840)]
+    height: Annotated[int, Field(ge=MIN_SIDE, le=3840)]
 
     @model_validator(mode="after")
     def _even_and_bounded(self) -> "Dimension":
@@ -66,6 +78,8 @@ class Dimension(Wire):
             raise ValueError("width and height must be even numbers (H.264 and VP9 need even sizes)")
         if min(self.width, self.height) > 2160:
             raise ValueError("the largest supported output is 3840x2160 (or 2160x3840)")
+        if max(self.width, self.height) > MAX_ASPECT * min(self.width, self.height):
+            raise ValueError(f"one side may be at most {MAX_ASPECT} times the other")
         return self
 
 

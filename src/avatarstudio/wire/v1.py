@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from avatarstudio.wire.common import Dimension, Script, Wire
+from avatarstudio.wire.common import Dimension, Label, Script, Wire
 
 
 class WebmRequest(Wire):
@@ -15,8 +15,8 @@ class WebmRequest(Wire):
     voice_id: str | None = None
     input_audio: str | None = None
     dimension: Dimension = Dimension(width=1280, height=720)
-    title: str | None = None
-    callback_id: str | None = None
+    title: Label | None = None
+    callback_id: Label | None = None
     callback_url: str | None = None
 
     @model_validator(mode="after")

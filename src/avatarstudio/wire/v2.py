@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from avatarstudio.wire.common import (
-    XY, Dimension, HexColor, Pitch, Script, SimpleBackground, Speed, VoiceSettings, Wire, exactly_one, tag_of,
+    XY, Dimension, HexColor, Label, Pitch, Script, SimpleBackground, Speed, VoiceSettings, Wire, exactly_one, tag_of,
 )
 
 Expressiveness = Literal["low", "medium", "high"]
@@ -20,16 +20,16 @@ class AvatarIVRequest(Wire):
     voice_id: str | None = None
     audio_url: str | None = None
     audio_asset_id: str | None = None
-    title: str | None = None
+    title: Label | None = None
     resolution: Literal["1080p", "720p"] = "1080p"
     aspect_ratio: Literal["16:9", "9:16"] = "16:9"
-    motion_prompt: str | None = None
+    motion_prompt: Label | None = None
     expressiveness: Expressiveness = "low"
     remove_background: bool = False
     background: SimpleBackground | None = None
     voice_settings: VoiceSettings = VoiceSettings()
     callback_url: str | None = None
-    callback_id: str | None = None
+    callback_id: Label | None = None
     folder_id: str | None = None
 
     @model_validator(mode="after")
@@ -53,7 +53,7 @@ class CharacterBase(Wire):
     matting: bool = False
     circle_background_color: HexColor | None = None
     use_avatar_iv_model: bool = False
-    prompt: str | None = None
+    prompt: Label | None = None
     keep_original_prompt: bool = False
     talking_style: Literal["stable", "expressive"] = "stable"
     expression: Literal["default", "happy"] = "default"
@@ -172,13 +172,13 @@ class TextOverlay(Wire):
     type: Literal["text"] = "text"
     text: Annotated[str, Field(min_length=1, max_length=1000)]
     font_family: str | None = None
-    font_size: Annotated[float, Field(gt=0)] = 48.0
+    font_size: Annotated[float, Field(gt=0, le=400)] = 48.0
     font_weight: Literal["bold"] | None = None
     color: HexColor = "#FFFFFF"
     position: XY = XY(x=0.5, y=0.9)
     text_align: Literal["left", "center", "right"] = "center"
-    line_height: Annotated[float, Field(gt=0)] = 1.2
-    width: Annotated[float, Field(gt=0)] | None = None
+    line_height: Annotated[float, Field(gt=0, le=5)] = 1.2
+    width: Annotated[float, Field(gt=0, le=1)] | None = None
 
 
 class VideoInput(Wire):
@@ -191,8 +191,8 @@ class VideoInput(Wire):
 class GenerateRequest(Wire):
     TAGGED_PATHS = True  # seed 003's errors: "video_inputs.0.character.avatar.circle_background_color is invalid"
     caption: bool = False
-    title: str | None = None
-    callback_id: str | None = None
+    title: Label | None = None
+    callback_id: Label | None = None
     video_inputs: Annotated[list[VideoInput], Field(min_length=1, max_length=50)]
     dimension: Dimension = Dimension(width=1920, height=1080)
     folder_id: str | None = None

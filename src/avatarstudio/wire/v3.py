@@ -6,7 +6,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from avatarstudio.errors import invalid
-from avatarstudio.wire.common import Script, SimpleBackground, VoiceSettings, Wire, exactly_one, tag_of
+from avatarstudio.wire.common import Label, Script, SimpleBackground, VoiceSettings, Wire, exactly_one, tag_of
 from avatarstudio.wire.v2 import Expressiveness
 
 
@@ -54,19 +54,19 @@ class Watermark(Wire):
 
 
 class CreateVideoBase(Wire):
-    title: str | None = None
+    title: Label | None = None
     resolution: Literal["4k", "1080p", "720p"] | None = None
     aspect_ratio: Literal["16:9", "9:16", "4:5", "5:4", "1:1", "auto"] | None = None
     background: SimpleBackground | None = None
     remove_background: bool | None = None
     callback_url: str | None = None
-    callback_id: str | None = None
+    callback_id: Label | None = None
     script: Script | None = None
     voice_id: str | None = None
     audio_url: str | None = None
     audio_asset_id: str | None = None
     voice_settings: VoiceSettings | None = None
-    motion_prompt: str | None = None
+    motion_prompt: Label | None = None
     expressiveness: Expressiveness | None = None
     output_format: Literal["mp4", "webm"] = "mp4"
     caption: Caption | None = None
@@ -123,7 +123,7 @@ VARIANTS: dict[str, type[CreateVideoBase]] = {"avatar": CreateVideoFromAvatar, "
 
 
 class CreateBatchRequest(Wire):
-    title: str | None = None
+    title: Label | None = None
     callback_url: str | None = None
     videos: Annotated[list[CreateVideo], Field(min_length=1, max_length=100)]
 

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Depends, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.inputs import runtime_of
+from avatarstudio.api.inputs import bounded_body, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError
 from avatarstudio.jobs import quick
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
 from avatarstudio.store.models import Asset
-from avatarstudio.uploads import delete_asset, save_asset
+from avatarstudio.uploads import MAX_BYTES, delete_asset, save_asset
 
 router = APIRouter()
 Key = Annotated[str, Depends(require_key)]
@@ -37,7 +37,7 @@ def _v3_asset(runtime: Runtime, asset: Asset) -> dict:
 @router.post("/v1/asset", summary="Upload a file: the raw bytes as the body (checked by content)")
 async def upload_v1(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
-    data = await request.body()
+    data = await bounded_body(request, max(MAX_BYTES.values()))
     asset = await run_in_threadpool(save_asset, runtime, key_id, data, name=request.headers.get("x-file-name", ""))
     return envelopes.v1(_v1_asset(runtime, asset))
 
@@ -59,7 +59,7 @@ def delete_v1(request: Request, key_id: Key, asset_id: str) -> dict:
 @router.post("/v1/talking_photo", summary="Upload a photo to use as a talking photo (raw image bytes, one face)")
 async def talking_photo(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
-    data = await request.body()
+    data = await bounded_body(request, MAX_BYTES["image"])
     asset = await run_in_threadpool(partial(save_asset, runtime, key_id, data, talking_photo=True,
                                             vet=partial(quick.require_one_face, runtime)))
     return envelopes.v1({"talking_photo_id": asset.id, "talking_photo_url": runtime.url_for(asset.blob_key)})

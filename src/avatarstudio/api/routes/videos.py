@@ -95,9 +95,10 @@ async def create_batch(request: Request, key_id: Key,
         jobs = [translate.v3_video(item, lookup) for item in parsed.videos]
         for index, job in enumerate(jobs):
             submit.check_folder(runtime, job.folder_id, f"videos.{index}.folder_id")
-        batch = Batches(runtime.db).add(Batch(id=new_id(), key_id=key_id, title=parsed.title,
-                                              callback_url=parsed.callback_url, total_items=len(jobs)))
-        videos = [submit.record(runtime, key_id, "v3-videos", job, batch.id, index) for index, job in enumerate(jobs)]
+        batch = Batch(id=new_id(), key_id=key_id, title=parsed.title, callback_url=parsed.callback_url,
+                      total_items=len(jobs))
+        videos = [submit.new_video(runtime, key_id, "v3-videos", job, batch.id, index) for index, job in enumerate(jobs)]
+        submit.admit(runtime, key_id, videos, batch)
         for video in videos:
             runtime.queue.render(video.id)
         return envelopes.v3({"batch_id": batch.id, "status": "processing", "total_items": len(videos),

@@ -5,6 +5,7 @@ endpoint that subscribed to it, whoever registered it.
 """
 from __future__ import annotations
 
+import base64
 import json
 import secrets
 from functools import partial
@@ -14,11 +15,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
+from avatarstudio.api.remote import off_the_shared_pool
 from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError, invalid
 from avatarstudio.jobs.webhook_probe import endpoint_problem
-from avatarstudio.jobs.webhooks import EVENT_TYPES, SUBSCRIBABLE, iso
+from avatarstudio.jobs.webhooks import EVENT_TYPES, SUBSCRIBABLE, iso, receivers
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.models import WebhookEndpoint, WebhookEvent
 from avatarstudio.store.paging import Page
@@ -34,7 +36,8 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 # --- helpers ---------------------------------------------------------------------------------------------
 
 def _new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    """Standard Webhooks' form: whsec_ and the base64 of 32 random bytes, the bytes being the signing key."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 def _view(endpoint: WebhookEndpoint, show_secret: bool) -> dict:
@@ -44,21 +47,21 @@ def _view(endpoint: WebhookEndpoint, show_secret: bool) -> dict:
             "created_at": iso(endpoint.created_at)}
 
 
-async def _probe(url: str | None) -> None:
+async def _probe(runtime: Runtime, url: str | None) -> None:
     """Refuses a url that does not answer HeyGen's registration probe; None (url unchanged) needs no probe.
 
     The probe runs before the endpoint is looked up or stored, so a refused url never replaces a working one.
-    It can take a second or two, so it runs in a thread, never on the event loop.
+    It can take a second, so it runs on the remote lane, never on the event loop or the shared threads.
     """
     if url is None:
         return
-    problem = await run_in_threadpool(endpoint_problem, url)
+    problem = await off_the_shared_pool(endpoint_problem, url, receivers(runtime.settings.allow_private_webhooks))
     if problem is not None:
         raise invalid("url", problem)
 
 
 async def _create(runtime: Runtime, change: EndpointCreate) -> WebhookEndpoint:
-    await _probe(change.url)
+    await _probe(runtime, change.url)
     endpoint = WebhookEndpoint(url=change.url, secret=_new_secret(), events=change.events, status="enabled",
                                entity_id=change.entity_id)
     return await run_in_threadpool(WebhookEndpoints(runtime.db).add, endpoint)
@@ -66,7 +69,7 @@ async def _create(runtime: Runtime, change: EndpointCreate) -> WebhookEndpoint:
 
 async def _update(runtime: Runtime, endpoint_id: str, change: EndpointChange) -> WebhookEndpoint:
     """Applies the fields the caller sent; `events` is replaced whole, never merged."""
-    await _probe(change.url)
+    await _probe(runtime, change.url)
     changes = {name: getattr(change, name) for name in change.model_fields_set & {"url", "events", "status"}
                if getattr(change, name) is not None or name == "events"}
     return await run_in_threadpool(partial(WebhookEndpoints(runtime.db).update, endpoint_id, **changes))
@@ -174,3 +177,14 @@ def events_v3(request: Request, key_id: Key, event_type: str | None = None, enti
         raise ServiceError("invalid_parameter", f"event_type is invalid: unknown event type {event_type!r}",
                            param="event_type")
     return _page(WebhookEvents(runtime_of(request).db).history(token, limit, event_type, entity_id), _history_item)
+
+
+@router.post("/v3/webhooks/events/{event_id}/redeliver",
+             summary="Send an event again to each of its receivers, with a fresh retry schedule")
+def redeliver_v3(request: Request, key_id: Key, event_id: str) -> dict:
+    runtime = runtime_of(request)
+    delivery_ids = WebhookEvents(runtime.db).redeliver(event_id)
+    if not delivery_ids:
+        raise ServiceError("not_found", f"Webhook event {event_id} not found", param="event_id")
+    runtime.queue.deliver(delivery_ids)
+    return envelopes.v3({"event_id": event_id, "deliveries": len(delivery_ids)})

@@ -23,6 +23,7 @@ RGB. The video's audio is never used.
 """
 from __future__ import annotations
 
+import logging
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -32,9 +33,12 @@ import av
 import numpy as np
 
 from avatarstudio.errors import RenderError
+from avatarstudio.render import processes
 from avatarstudio.render.compose.background import fit_box
 from avatarstudio.render.encode.ffmpeg import QUIET, ffmpeg_exe
 from avatarstudio.render.vocabulary import Frame
+
+log = logging.getLogger(__name__)
 
 PLAY_STYLES = ("freeze", "loop", "fit_to_scene", "once")
 
@@ -102,15 +106,16 @@ def video_frames(path: Path, width: int, height: int, fit: str, play_style: str,
     frame = np.zeros((height, width, 4), np.uint8)
     view = memoryview(frame.reshape(-1))
     with tempfile.TemporaryFile(prefix="avatarstudio-bg-") as stderr:
-        process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
+        process = processes.popen(arguments, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr)
         try:
             for _ in range(wanted):
                 if not _read_exactly(process.stdout, view):
                     process.wait()
                     stderr.seek(0)
                     said = stderr.read().decode("utf-8", errors="replace")[-500:].strip()
-                    raise RenderError("render_failed", "The background video could not be decoded",
-                                      detail=said or f"ffmpeg exit {process.returncode}")
+                    # ffmpeg's words name server paths: they go to the log, not to the user.
+                    log.warning("decoding background video failed (ffmpeg exit %s): %s", process.returncode, said)
+                    raise RenderError("render_failed", "The background video could not be decoded")
                 yield frame
             held = frame.copy() if n_frames > wanted else frame
             for _ in range(n_frames - wanted):

@@ -1,11 +1,12 @@
 """Locating and running the ffmpeg binary, and the one error every encode step raises."""
 from __future__ import annotations
 
-import subprocess
 from functools import cache
 from pathlib import Path
 
 import imageio_ffmpeg
+
+from avatarstudio.render import processes
 
 STDERR_TAIL_CHARS = 2000
 """How much of ffmpeg's stderr an EncodeError carries: enough for the real error, not the whole log."""
@@ -42,9 +43,7 @@ def run_ffmpeg_into(output: Path, args: list[str], what: str) -> None:
     Raises EncodeError("`what` failed ...: stderr tail"), leaving no partial file.
     """
     partial = partial_path(output)
-    result = subprocess.run(
-        [ffmpeg_exe(), *QUIET, "-y", *args, str(partial)], stdin=subprocess.DEVNULL, capture_output=True,
-    )
+    result = processes.run([ffmpeg_exe(), *QUIET, "-y", *args, str(partial)], what)
     if result.returncode != 0:
         partial.unlink(missing_ok=True)
         raise failure(f"{what} failed (ffmpeg exit {result.returncode})", result.stderr)

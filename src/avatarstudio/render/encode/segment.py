@@ -18,6 +18,7 @@ from typing import IO
 
 import numpy as np
 
+from avatarstudio.render import processes
 from avatarstudio.render.encode.ffmpeg import QUIET, EncodeError, failure, ffmpeg_exe
 from avatarstudio.render.vocabulary import Box, Frame
 
@@ -111,7 +112,7 @@ class Segment:
         self._name = name
         self._box = box
         self._stderr: IO[bytes] = tempfile.TemporaryFile(prefix="avatarstudio-ffmpeg-")
-        self._process = subprocess.Popen(arguments, stdin=subprocess.PIPE, stderr=self._stderr, cwd=cwd)
+        self._process = processes.popen(arguments, stdin=subprocess.PIPE, stderr=self._stderr, cwd=cwd)
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=QUEUED_FRAMES)
         self._pipe_broken = threading.Event()
         self._pump_thread = threading.Thread(target=self._pump, daemon=True, name="encode-pipe")

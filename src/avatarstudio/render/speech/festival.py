@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import difflib
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 import soundfile
 
+from avatarstudio.render import processes
 from avatarstudio.render.speech import alignment, arpabet, text
 from avatarstudio.render.speech.errors import SpeechError
 from avatarstudio.render.speech.settings import Prosody
@@ -64,15 +64,16 @@ class FestivalEngine:
             wave = Path(folder) / "speech.wav"
             script = _SCRIPT.format(voice=engine_voice, rate=f"{prosody.rate:.4f}", text=_scheme_string(chunk),
                                     wave=wave, prefix=_SEGMENT_PREFIX)
-            result = subprocess.run([program, "--pipe"], input=script, capture_output=True, text=True,
-                                    timeout=TIMEOUT_SECONDS)
-            if "NOVOICE" in result.stdout:
+            ran = processes.run([program, "--pipe"], "festival speech synthesis", stdin=script.encode(),
+                                timeout=TIMEOUT_SECONDS)
+            said, complaint = ran.stdout.decode(errors="replace"), ran.stderr.decode(errors="replace")
+            if "NOVOICE" in said:
                 raise SpeechError("VOICE_NOT_AVAILABLE",
                                   f"festival has no voice {engine_voice!r}: {INSTALL_HINT}")
             if not wave.is_file():
-                raise RuntimeError(f"festival produced no audio: {result.stderr.strip() or result.stdout.strip()}")
+                raise RuntimeError(f"festival produced no audio: {complaint.strip() or said.strip()}")
             samples, rate = soundfile.read(wave, dtype="float32")
-        phonemes, tokens = _timed_phonemes(result.stdout)
+        phonemes, tokens = _timed_phonemes(said)
         words = text.words_of(chunk)
         owners = _owners(words, chunk, tokens)
         spans = alignment.word_spans([word.label for word in words], phonemes, owners)

@@ -10,6 +10,8 @@ import subprocess
 import imageio_ffmpeg
 import numpy as np
 
+from avatarstudio.render import processes
+
 
 def shift_pitch(samples: np.ndarray, sample_rate: int, semitones: float) -> np.ndarray:
     """`samples` (float32 mono) with pitch raised by `semitones` (negative lowers it), same length."""
@@ -22,7 +24,9 @@ def shift_pitch(samples: np.ndarray, sample_rate: int, semitones: float) -> np.n
         "-af", f"rubberband=pitch={ratio:.6f}:formant=preserved:pitchq=quality",
         "-f", "f32le", "-ar", str(sample_rate), "-ac", "1", "pipe:1",
     ]
-    result = subprocess.run(command, input=samples.astype(np.float32).tobytes(), capture_output=True, check=True)
+    result = processes.run(command, "shifting the voice's pitch", stdin=samples.astype(np.float32).tobytes())
+    if result.returncode != 0:
+        raise subprocess.CalledProcessError(result.returncode, command, result.stdout, result.stderr)
     shifted = np.frombuffer(result.stdout, np.float32)
     out = np.zeros(len(samples), np.float32)
     out[:min(len(shifted), len(out))] = shifted[:len(out)]
