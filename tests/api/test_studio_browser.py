@@ -140,7 +140,10 @@ def test_a_person_makes_plays_and_deletes_a_two_scene_video(service, browser, tm
     expect(phone.locator("#key-status")).to_contain_text("The key works")
     expect(phone.locator("#gallery .look", has_text="Built in")).to_have_count(BUILT_IN_LOOKS, timeout=30_000)
     phone.wait_for_function("[...document.querySelectorAll('#gallery img')].every((image) => image.complete)")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
+    wider = phone.evaluate("""width => [...document.querySelectorAll('body *')]
+        .filter((element) => element.getBoundingClientRect().right > width + 1)
+        .slice(0, 5).map((element) => `${element.tagName}#${element.id}.${element.className}`)""", PHONE["width"])
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"the page scrolls sideways: {wider}"
     phone.screenshot(path=tmp_path / f"{next(shots):02d}-phone.png", full_page=True)
     context.close()
     assert not problems.seen, problems.seen
