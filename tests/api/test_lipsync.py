@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from file_server import serve_folder
+from live_service import start_service, stop_service
 from media import download
 from receiver import Receiver
 from twin_media import face_share, fetch_bytes, footage_folder, poll, stream_facts
@@ -17,6 +18,19 @@ pytestmark = [pytest.mark.service, pytest.mark.slow]
 VOICE = "dc5a480bbf70285f92f42e37cf943c8a"
 SPEECH = ("This is new speech for an old video. The lips follow these words now, and the video keeps going for "
           "as long as the new audio lasts.")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """A service of its own whose reaper waits 30 s for a heartbeat (the shared one waits 3): pocketsphinx, which
+    times the lips of uploaded English audio, holds the GIL for seconds at a stretch on a loaded machine, so the
+    heartbeat thread cannot beat meanwhile."""
+    service = start_service(tmp_path_factory.mktemp("lipsync-service"), AVATARSTUDIO_STALE_AFTER_SECONDS="30")
+    try:
+        with service.client() as http:
+            yield http
+    finally:
+        stop_service(service)
 
 
 @pytest.fixture(scope="module")
