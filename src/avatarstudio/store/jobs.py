@@ -35,6 +35,12 @@ class Jobs(Repository[Job]):
         with self.db.session() as session:
             return set(session.scalars(select(model.id).where(model.status == "waiting", model.created_at < cutoff)))
 
+    def processing_among(self, job_ids: list[str]) -> set[str]:
+        """Which of `job_ids` are processing now."""
+        model = self.model
+        with self.db.session() as session:
+            return set(session.scalars(select(model.id).where(model.id.in_(job_ids), model.status == "processing")))
+
     # --- the guarded transitions ---------------------------------------------------------------------------
 
     def _move(self, job_id: str, from_status: tuple[str, ...], attempt: int | None = None,

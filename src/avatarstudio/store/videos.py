@@ -61,11 +61,6 @@ class Videos(Jobs[Video]):
         with self.db.session() as session:
             return session.execute(delete(Video).where(Video.id == video_id, Video.status.in_(FINISHED))).rowcount == 1
 
-    def processing_among(self, video_ids: list[str]) -> set[str]:
-        """Which of `video_ids` are processing now."""
-        with self.db.session() as session:
-            return set(session.scalars(select(Video.id).where(Video.id.in_(video_ids), Video.status == "processing")))
-
     def add_within_cap(self, key_id: str, cap: int, videos: list[Video], batch: Batch | None = None) -> int | None:
         """Adds the videos (and their batch) only if the key then has at most `cap` videos waiting or processing;
         else adds nothing and returns how many it has now. Counting and adding are one transaction under the key's
