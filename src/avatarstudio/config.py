@@ -54,6 +54,8 @@ class Settings:
     quick_job_seconds: float = 120.0
     """How long a request waits for the worker to make what it asks for (speech, a preview, the face check)."""
     retention_days: float | None = None
+    twin_consent_required: bool = True
+    """A digital twin trains only once a consent video is given (HeyGen's rule); off for single-person installs."""
 
 
 class _Environment:
@@ -235,4 +237,5 @@ def load_settings(data_dir: str | Path | None = None, host: str = "127.0.0.1", p
         quick_job_seconds=env.number("AVATARSTUDIO_QUICK_JOB_SECONDS", 120.0, minimum=1),
         retention_days=env.number("AVATARSTUDIO_RETENTION_DAYS", 0.0) or None,
         allow_private_webhooks=env.flag("AVATARSTUDIO_ALLOW_PRIVATE_WEBHOOKS", True),
+        twin_consent_required=env.flag("AVATARSTUDIO_TWIN_CONSENT_REQUIRED", True),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 HTTP_STATUS = {
     "invalid_parameter": 400,
     "avatar_no_alpha": 400,
+    "avatar_not_ready": 400,
     "unauthorized": 401,
     "forbidden": 403,
     "not_found": 404,
@@ -25,6 +26,7 @@ V1_CODES = {
     "unauthorized": 400112,
     "invalid_parameter": 400175,
     "avatar_no_alpha": 400175,
+    "avatar_not_ready": 400119,
     "forbidden": 400113,
     "not_found": 400140,
     "video_not_found": 400140,
@@ -73,6 +75,7 @@ FAILURE_V1_CODES = {
     "invalid_image": 40122,
     "face_not_found": 40123,
     "unsupported_locale": 40124,
+    "avatar_not_found": 40125,
     "worker_lost": 50001,
     "render_stalled": 50002,
     "render_failed": 50000,

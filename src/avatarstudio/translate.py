@@ -34,6 +34,10 @@ class Lookup(Protocol):
     def save_inline_image(self, data_base64: str, media_type: str) -> str:
         """Store a base64 image sent inside a request; returns its asset id."""
 
+    def twin_status(self, twin_id: str) -> str | None:
+        """A digital twin's status as the API shows it (pending_consent, processing, completed, failed), None when
+        there is no such twin."""
+
 
 @dataclass(frozen=True)
 class Translated:
@@ -60,12 +64,26 @@ def _asset(lookup: Lookup, asset_id: str, kind: str, param: str) -> spec.MediaRe
 
 
 def _look(lookup: Lookup, avatar_id: str, param: str) -> spec.Look:
-    """An avatar id is a built-in look or a talking photo (an uploaded image asset)."""
+    """An avatar id is a built-in look, a talking photo (an uploaded image asset) or a digital twin, which must have
+    finished training: a video accepted now must not fail later for a reason known today."""
     if avatars.get_avatar(avatar_id) is not None:
         return spec.BuiltinLook(avatar_id)
     if lookup.asset_type(avatar_id) == "image":
         return spec.PhotoLook(spec.MediaRef("asset", avatar_id))
+    twin = lookup.twin_status(avatar_id)
+    if twin == "completed":
+        return spec.TwinLook(avatar_id)
+    if twin is not None:
+        raise ServiceError("avatar_not_ready", f"avatar not ready: {param} names digital twin {avatar_id}, which is "
+                           f"{twin}{NOT_READY_HINTS.get(twin, '')}", param=param)
     raise ServiceError("avatar_not_found", f"Avatar {avatar_id} not found", param=param)
+
+
+NOT_READY_HINTS = {
+    "pending_consent": " (it trains once consent is given: POST /v3/avatars/{group_id}/consent)",
+    "processing": " (training; GET /v3/avatars/looks/{id} shows when it is completed)",
+    "failed": " (its footage could not make a twin; GET /v3/avatars/looks/{id} says why)",
+}
 
 
 def _speech(lookup: Lookup, script: str | None, voice_id: str | None, audio_url: str | None,
@@ -90,9 +108,9 @@ def _simple_background(lookup: Lookup, background: common.SimpleBackground | Non
 
 
 def _require_alpha(look: spec.Look, avatar_id: str, param: str) -> None:
-    """Transparent output needs a look that can be cut out: photos are, by person segmentation; a built-in look
-    says in the catalogue whether it can."""
-    if isinstance(look, spec.PhotoLook):
+    """Transparent output needs a look that can be cut out: photos and twins are, by person segmentation; a
+    built-in look says in the catalogue whether it can."""
+    if isinstance(look, spec.PhotoLook | spec.TwinLook):
         return
     builtin = avatars.get_avatar(avatar_id)
     if builtin is None or not builtin.supports_alpha:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
+from avatarstudio.store.twins import Twins, public_status
 from avatarstudio.store.models import Asset, new_id
 from avatarstudio.store.sniff import sniff
 
@@ -85,6 +86,10 @@ class DbLookup:
     def asset_type(self, asset_id: str) -> str | None:
         asset = Assets(self.runtime.db).get(asset_id)
         return asset.file_type if asset is not None else None
+
+    def twin_status(self, twin_id: str) -> str | None:
+        twin = Twins(self.runtime.db).get(twin_id)
+        return public_status(twin) if twin is not None else None
 
     def save_inline_image(self, data_base64: str, media_type: str) -> str:
         import base64

@@ -40,8 +40,8 @@ def test_photo_avatar_refusals_name_the_field(client: httpx.Client) -> None:
     data = base64.b64encode(_png(flat)).decode()
     faceless = client.post("/v3/avatars", json={"type": "photo", "name": "x", "file": {"type": "base64", "data": data}})
     assert faceless.status_code == 400 and faceless.json()["error"]["param"] == "file"
-    twin = client.post("/v3/avatars", json={"type": "digital_twin", "name": "x", "file": {"type": "url", "url": "u"}})
-    assert twin.status_code == 400 and twin.json()["error"]["param"] == "type"
+    prompt = client.post("/v3/avatars", json={"type": "prompt", "name": "x", "prompt": "a person"})
+    assert prompt.status_code == 400 and prompt.json()["error"]["param"] == "type"
     builtin = client.delete("/v3/avatars/looks/Ava_drawn_front")
     assert builtin.status_code == 403
 

@@ -2,11 +2,8 @@
 avatars, a text overlay and captions, rendered by the real server and checked on the decoded files; and a 9:16 1080p /v3/videos MP4."""
 from __future__ import annotations
 
-import functools
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import av
@@ -15,6 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from file_server import serve_folder
 from media import download, probe
 from avatarstudio.render.encode.ffmpeg import ffmpeg_exe
 
@@ -44,12 +42,8 @@ def media_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     inputs = [arg for name in CLIP for arg in ("-f", "lavfi", "-i", f"color=c={name}:s=320x180:r=25:d=1")]
     subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-y", *inputs, "-filter_complex", "[0:v][1:v]concat=n=2",
                     "-c:v", "libx264", "-pix_fmt", "yuv420p", str(folder / "bg.mp4")], check=True)
-    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve_folder(folder) as url:
+        yield url
 
 
 def near(pixel: np.ndarray, rgb: tuple[int, int, int], tolerance: int = 24) -> bool:

@@ -8,8 +8,10 @@ import time
 from sqlalchemy import select
 
 from avatarstudio.jobs import reaper
+from avatarstudio.jobs.kinds import TWIN, VIDEO
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.models import Video, WebhookEvent, new_id
+from avatarstudio.store import twins
+from avatarstudio.store.models import Twin, Video, WebhookEvent, new_id
 from avatarstudio.store.videos import Videos
 
 LONG_AGO = 3600.0
@@ -41,7 +43,7 @@ def test_a_silent_worker_s_video_is_retried_then_failed_and_announced(runtime: R
     age(runtime, video_id, heartbeat_at=LONG_AGO)
     assert reaper.sweep(runtime) == [video_id]
     assert status(runtime, video_id).status == "waiting"
-    assert video_id in runtime.queue.queued_renders()
+    assert video_id in runtime.queue.queued(VIDEO)
 
     Videos(runtime.db).start(video_id)
     age(runtime, video_id, heartbeat_at=LONG_AGO)
@@ -62,7 +64,7 @@ def test_a_beating_worker_and_a_fresh_waiting_video_are_left_alone(runtime: Runt
     just_created = add_video(runtime)
     assert reaper.sweep(runtime) == []
     assert (status(runtime, rendering).status, status(runtime, just_created).status) == ("processing", "waiting")
-    assert runtime.queue.queued_renders() == set()
+    assert runtime.queue.queued(VIDEO) == set()
 
 
 def test_a_waiting_video_whose_task_left_the_queue_is_queued_again_once(runtime: Runtime) -> None:
@@ -71,5 +73,19 @@ def test_a_waiting_video_whose_task_left_the_queue_is_queued_again_once(runtime:
     age(runtime, queued, created_at=LONG_AGO)
     age(runtime, lost, created_at=LONG_AGO)
     assert reaper.sweep(runtime) == [lost]
-    assert runtime.queue.queued_renders() == {queued, lost}
+    assert runtime.queue.queued(VIDEO) == {queued, lost}
     assert reaper.sweep(runtime) == [], "a video already back in the queue is not queued twice"
+
+
+def test_a_twin_s_training_is_reaped_like_a_video_and_a_twin_awaiting_consent_is_left_alone(runtime: Runtime) -> None:
+    footage = {"kind": "url", "value": "http://127.0.0.1:9/footage.mp4"}
+    training = twins.create(runtime, "k", "v3", "Jon", footage, consent={"method": "video"}).id
+    awaiting = twins.create(runtime, "k", "v3", "Ann", footage).id
+    records = twins.Twins(runtime.db)
+    records.start(training)
+    with runtime.db.session() as session:
+        for twin in session.scalars(select(Twin)):
+            twin.heartbeat_at = twin.created_at = time.time() - LONG_AGO
+    assert reaper.sweep(runtime) == [training]
+    assert records.get(training).status == "waiting" and runtime.queue.queued(TWIN) == {training}
+    assert records.get(awaiting).status == "pending_consent"

@@ -11,7 +11,7 @@ import pytest
 from avatarstudio.config import load_settings
 from avatarstudio.jobs import retention
 from avatarstudio.runtime import Runtime, open_runtime
-from avatarstudio.store.models import Video, WebhookAttempt, WebhookEvent
+from avatarstudio.store.models import Lipsync, Twin, Video, WebhookAttempt, WebhookEvent
 
 DAY = 86400
 
@@ -73,3 +73,19 @@ def test_without_retention_videos_stay_but_leftovers_go(runtime: Runtime) -> Non
     assert not runtime.work_dir("crashed").exists() and runtime.work_dir("rendering").exists()
     assert runtime.blobs.exists("videos/ancient/video.mp4")
     assert not runtime.blobs.exists("speech/old.wav") and runtime.blobs.exists("speech/new.wav")
+
+
+def test_a_training_twin_or_running_lipsync_keeps_its_scratch_folder(runtime: Runtime) -> None:
+    """Their scratch folders sit beside the videos' (runtime.work_dir): the sweep must know them as running."""
+    media = {"kind": "url", "value": "http://127.0.0.1:9/clip.mp4"}
+    with runtime.db.session() as session:
+        session.add(Twin(id="training", group_id="g", key_id="k", api="v3", name="Jon", footage=media,
+                         status="processing", notes=[], files={}))
+        session.add(Lipsync(id="syncing", key_id="k", video=media, audio=media, status="processing", notes=[],
+                            files={}))
+    for name in ("training", "syncing", "crashed"):
+        (runtime.work_dir(name) / "footage").mkdir(parents=True)
+        _aged(runtime.work_dir(name), 1)
+    assert retention.sweep(runtime)["scratch_folders"] == 1
+    assert runtime.work_dir("training").exists() and runtime.work_dir("syncing").exists()
+    assert not runtime.work_dir("crashed").exists()

@@ -1,14 +1,20 @@
 """A worker killed mid-render never leaves its video in processing: it is retried, or failed with a reason."""
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
+from file_server import serve_folder
 from live_service import start_service, stop_service
-from workers import VOICE, create_long_video, kill_mid_render, running_worker, start_worker, wait_for_status
+from twin_media import footage_folder, poll
+from workers import (
+    VOICE, create_long_video, kill_mid_render, running_worker, start_worker, stop_worker, wait_for_status,
+)
 
 pytestmark = pytest.mark.service
 
@@ -105,3 +111,25 @@ def _alive(pid: int) -> bool:
         return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
     except FileNotFoundError:
         return False
+
+
+def test_killed_worker_twin_training_is_retried_and_completes(tmp_path: Path) -> None:
+    """A digital twin's training is a job like a render: its lost worker's attempt is queued again."""
+    service = start_service(tmp_path, workers=0, AVATARSTUDIO_TWIN_CONSENT_REQUIRED="false")
+    worker = start_worker(tmp_path)
+    try:
+        with serve_folder(footage_folder(tmp_path / "footage")) as url, service.client() as client:
+            avatar_id = client.post("/v2/video_avatar", json={"training_footage_url": f"{url}/jwpIntro.mp4",
+                                                              "avatar_name": "Jon"}).json()["data"]["avatar_id"]
+            status = lambda: client.get(f"/v2/video_avatar/{avatar_id}").json()["data"]  # noqa: E731
+            poll(status, lambda data: data["progress"] >= 10, timeout=120)
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+            assert poll(status, lambda data: data["progress"] == 0, timeout=30)["status"] == "in_progress"
+            with running_worker(tmp_path):
+                done = poll(status, lambda data: data["status"] != "in_progress", timeout=300)
+        assert done["status"] == "completed", done
+    finally:
+        if worker.poll() is None:
+            stop_worker(worker)
+        stop_service(service)

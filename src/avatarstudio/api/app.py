@@ -19,8 +19,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from avatarstudio import __version__, logs
 from avatarstudio.api import envelopes, openapi, unsupported
 from avatarstudio.api.routes import (
-    account, assets, avatars, files, glossaries, ops, photo_avatars, previews, speech, templates, videos, voice_design,
-    voices, web, webhooks,
+    account, assets, avatars, files, glossaries, lipsyncs, ops, photo_avatars, previews, speech, templates, twins,
+    videos, voice_design, voices, web, webhooks,
 )
 from avatarstudio.api.telemetry import Telemetry
 from avatarstudio.errors import ServiceError
@@ -116,8 +116,8 @@ def create_app(runtime: Runtime) -> FastAPI:
         response.status_code = error.status_code
         return response
 
-    for module in (videos, assets, avatars, voices, voice_design, speech, previews, photo_avatars, glossaries, webhooks,
-                   account, templates, files, web, ops):
+    for module in (videos, assets, avatars, twins, lipsyncs, voices, voice_design, speech, previews, photo_avatars,
+                   glossaries, webhooks, account, templates, files, web, ops):
         app.include_router(module.router)
     openapi.install(app)
     app.add_middleware(AnswerUnexpectedErrors)

@@ -24,6 +24,8 @@ NOT_FOUND = {
     "template": ("not_found", "Template", "template_id"),
     "photo_avatar_group": ("avatar_not_found", "Photo avatar group", "group_id"),
     "brand_glossary": ("not_found", "Brand glossary", "glossary_id"),
+    "twin": ("avatar_not_found", "Avatar", "avatar_id"),
+    "lipsync": ("not_found", "Lipsync", "lipsync_id"),
 }
 """A missing record of each kind (store.NotFound) as HeyGen reports it: code, the record's name, the parameter."""
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 
 _DIRECT_UPLOADS = "Direct (multi-part, pre-signed) asset uploads"
-_LIPSYNC = "Lipsync of an existing video"
+_LIPSYNC_BATCHES = "Lipsync batches (each lipsync is made with POST /v3/lipsyncs)"
 _TRANSLATE = "Video translation"
 _STREAMING = "Interactive (streaming) avatars"
 _PERSONALIZED = "Personalized video campaigns"
 _GENERATIVE = "AI-generated photo avatars (photos, looks and motion made by a generative model)"
-_TWINS = "Digital twins (video avatars trained from footage)"
 _CLONING = "Voice cloning"
 
 KNOWN_PATHS: tuple[tuple[str, str, str], ...] = (
@@ -31,19 +30,8 @@ KNOWN_PATHS: tuple[tuple[str, str, str], ...] = (
     ("POST", "/v3/background-removals", "Background removal of uploaded videos"),
     ("POST", "/v3/video-agents", "Video agent (videos written from a prompt)"),
     ("POST", "/v1/video_agent/generate", "Video agent (videos written from a prompt)"),
-    ("PATCH", "/v3/avatars/looks/{look_id}", "Renaming avatar looks"),
-    ("POST", "/v3/avatars/{group_id}/consent", _TWINS),
-    ("POST", "/v2/video_avatar", _TWINS),
-    ("GET", "/v2/video_avatar/{avatar_id}", _TWINS),
-    ("DELETE", "/v2/video_avatar/{avatar_id}", _TWINS),
-    ("GET", "/v3/lipsyncs", _LIPSYNC),
-    ("POST", "/v3/lipsyncs", _LIPSYNC),
-    ("POST", "/v3/lipsyncs/batches", _LIPSYNC),
-    ("GET", "/v3/lipsyncs/batches/{batch_id}", _LIPSYNC),
-    ("GET", "/v3/lipsyncs/statuses", _LIPSYNC),
-    ("GET", "/v3/lipsyncs/{lipsync_id}", _LIPSYNC),
-    ("PATCH", "/v3/lipsyncs/{lipsync_id}", _LIPSYNC),
-    ("DELETE", "/v3/lipsyncs/{lipsync_id}", _LIPSYNC),
+    ("POST", "/v3/lipsyncs/batches", _LIPSYNC_BATCHES),
+    ("GET", "/v3/lipsyncs/batches/{batch_id}", _LIPSYNC_BATCHES),
     ("POST", "/v3/voices/clone", _CLONING),
     ("DELETE", "/v3/voices/{voice_id}", _CLONING),
     ("POST", "/v2/video_translate", _TRANSLATE),

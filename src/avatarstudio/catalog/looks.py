@@ -1,8 +1,10 @@
-"""Avatar looks and groups as every family lists them: the built-in catalogue and the uploaded talking photos.
+"""Avatar looks and groups as every family lists them: the built-in catalogue, the uploaded talking photos and
+the digital twins.
 
 A built-in group is one person of avatars.py and its avatars are the looks. A talking photo (an uploaded image
-asset) is a private photo avatar: a group of its own with one look whose id is the photo's id. Built-in sizes
-come from the catalogue's data and a photo's from its file's header, so listing draws nothing.
+asset) is a private photo avatar: a group of its own with one look whose id is the photo's id. A digital twin
+(store/twins.py) is a private look made from footage; looks sharing a group are one person. Built-in sizes come
+from the catalogue's data, a photo's from its file's header and a twin's from its record, so listing draws nothing.
 """
 from __future__ import annotations
 
@@ -14,23 +16,25 @@ from PIL import Image
 from avatarstudio.catalog import avatars, voices
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
+from avatarstudio.store import twins
 from avatarstudio.store.assets import Assets
-from avatarstudio.store.models import Asset, PhotoAvatarGroup
+from avatarstudio.store.models import Asset, PhotoAvatarGroup, Twin
 from avatarstudio.store.photo_avatars import PhotoAvatarGroups
 
 Ownership = Literal["public", "private"]
-"""v3's ownership filter: public is the built-in catalogue, private the talking photos uploaded here."""
+"""v3's ownership filter: public is the built-in catalogue, private the talking photos and twins made here."""
 CATALOGUE_CREATED_AT = 1735689600
 """created_at of the built-in groups (2025-01-01 UTC): they ship with the code, so no real creation time exists."""
 ORIENTATIONS = {"horizontal": "landscape", "vertical": "portrait", "square": "square"}
 """avatars.py's framing names in v3's preferred_orientation vocabulary."""
 TALKING_PHOTO_GENDER = "unknown"
-"""An uploaded photo says nothing reliable about gender; clients require a string here."""
+"""An uploaded photo (or footage) says nothing reliable about gender; clients require a string here."""
+TWIN = "digital_twin"
 
 
 @dataclass(frozen=True)
 class Look:
-    """A built-in avatar or a talking photo, in the terms every family's listing is made from."""
+    """A built-in avatar, a talking photo or a digital twin, in the terms every family's listing is made from."""
 
     id: str
     name: str
@@ -45,6 +49,15 @@ class Look:
     preview_image_url: str
     tags: tuple[str, ...]
     created_at: int
+    preview_video_url: str | None = None
+    """A few seconds of footage for a twin; other looks have no video and show their image."""
+    status: str | None = None
+    """Training status of a private look (None for built-in ones): pending_consent, processing, completed, failed."""
+    error: dict | None = None
+    consent_status: str | None = None
+    """A twin's consent: completed, pending, or None where consent is not required."""
+    notes: tuple[str, ...] = ()
+    """What a twin's training found worth saying (how to get better mouths)."""
 
     @property
     def default_voice_id(self) -> str:
@@ -95,15 +108,27 @@ def talking_photo_look(runtime: Runtime, asset: Asset, group: PhotoAvatarGroup |
     group_id, group_name = (group.id, group.name) if group else (asset.id, asset.name)
     return Look(asset.id, asset.name, group_id, group_name, TALKING_PHOTO_GENDER, "photo_avatar", False,
                 _orientation(size), size[0] if size else None, size[1] if size else None,
-                runtime.url_for(asset.blob_key), ("talking_photo",), int(asset.created_at))
+                runtime.url_for(asset.blob_key), ("talking_photo",), int(asset.created_at), status="completed")
+
+
+def twin_look(runtime: Runtime, twin: Twin) -> Look:
+    size = (twin.width, twin.height) if twin.width and twin.height else None
+    status = twins.public_status(twin)
+    error = {"code": twin.error_code, "message": twin.error_message} if status == "failed" else None
+    consent = "completed" if twin.consent else ("pending" if twins.consent_required(runtime) else None)
+    return Look(twin.id, twin.name, twin.group_id, twin.name, TALKING_PHOTO_GENDER, TWIN, False, _orientation(size),
+                twin.width, twin.height, runtime.url_for(twin.preview_image), (TWIN,), int(twin.created_at),
+                preview_video_url=runtime.url_for(twin.preview_video), status=status, error=error,
+                consent_status=consent, notes=tuple(twin.notes or ()))
 
 
 def all_looks(runtime: Runtime) -> list[Look]:
-    """Built-in looks first (catalogue order), then talking photos, newest first."""
+    """Built-in looks first (catalogue order), then talking photos and digital twins, each newest first."""
     groups = PhotoAvatarGroups(runtime.db).memberships()
     return ([_builtin_look(runtime, avatar) for avatar in avatars.list_avatars()]
             + [talking_photo_look(runtime, asset, groups.get(asset.id))
-               for asset in Assets(runtime.db).talking_photos()])
+               for asset in Assets(runtime.db).talking_photos()]
+            + [twin_look(runtime, twin) for twin in twins.Twins(runtime.db).newest_first()])
 
 
 def find_look(runtime: Runtime, look_id: str, param: str) -> Look:
@@ -112,9 +137,12 @@ def find_look(runtime: Runtime, look_id: str, param: str) -> Look:
     if avatar is not None:
         return _builtin_look(runtime, avatar)
     asset = Assets(runtime.db).get(look_id)
-    if asset is None or not asset.is_talking_photo:
+    if asset is not None and asset.is_talking_photo:
+        return talking_photo_look(runtime, asset)
+    twin = twins.Twins(runtime.db).get(look_id)
+    if twin is None:
         raise ServiceError("avatar_not_found", f"Avatar {look_id} not found", param=param)
-    return talking_photo_look(runtime, asset, PhotoAvatarGroups(runtime.db).group_of(asset.id))
+    return twin_look(runtime, twin)
 
 
 def all_groups(runtime: Runtime) -> list[Group]:

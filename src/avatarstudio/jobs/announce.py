@@ -1,4 +1,5 @@
-"""The webhook events that a video's final state sends, and the batch.finished event when its batch is done."""
+"""The webhook events that a job's final state sends (a video's, a twin's training, a lipsync's), and the
+batch.finished event when its batch is done."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -6,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from avatarstudio.jobs import webhooks
 from avatarstudio.store.batches import Batches
+from avatarstudio.store.lipsyncs import Lipsyncs
+from avatarstudio.store.twins import Twins
 from avatarstudio.store.videos import Videos
 
 if TYPE_CHECKING:
@@ -51,3 +54,32 @@ def _batch_finished(runtime: Runtime, batch_id: str) -> list[str]:
     if batch is None:
         return []
     return webhooks.emit(runtime.db, "batch.finished", {"batch_id": batch_id}, batch_id, batch.callback_url)
+
+
+def twin_finished(runtime: Runtime, twin_id: str, deliver: Deliver) -> None:
+    """HeyGen's instant_avatar.success / instant_avatar.fail, when a digital twin's training ends."""
+    twin = Twins(runtime.db).get(twin_id)
+    if twin is None:
+        return
+    base = {"avatar_id": twin.id, "avatar_group_id": twin.group_id, "avatar_name": twin.name}
+    if twin.status == "completed":
+        data = {**base, "preview_image_url": runtime.url_for(twin.preview_image),
+                "preview_video_url": runtime.url_for(twin.preview_video)}
+        deliver(webhooks.emit(runtime.db, "instant_avatar.success", data, twin_id, twin.callback_url))
+    else:
+        deliver(webhooks.emit(runtime.db, "instant_avatar.fail", {**base, "msg": twin.error_message}, twin_id,
+                              twin.callback_url))
+
+
+def lipsync_finished(runtime: Runtime, lipsync_id: str, deliver: Deliver) -> None:
+    """lipsync.success / lipsync.fail when a lipsync job ends (HeyGen documents no event names for lipsyncs)."""
+    job = Lipsyncs(runtime.db).get(lipsync_id)
+    if job is None:
+        return
+    base = {"lipsync_id": job.id, "callback_id": job.callback_id}
+    if job.status == "completed":
+        data = {**base, "url": runtime.url_for(job.files.get("video")), "caption_url": runtime.url_for(job.files.get("srt"))}
+        deliver(webhooks.emit(runtime.db, "lipsync.success", data, lipsync_id, job.callback_url))
+    else:
+        deliver(webhooks.emit(runtime.db, "lipsync.fail", {**base, "msg": job.error_message}, lipsync_id,
+                              job.callback_url))

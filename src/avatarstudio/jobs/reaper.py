@@ -1,6 +1,6 @@
-"""Notices videos whose worker died: a processing video without a recent heartbeat is retried, or failed
-with a reason once its attempts are used up, and a waiting video whose task left the queue without starting (a
-worker that died between taking it and claiming it) is queued again. No accepted video is lost."""
+"""Notices jobs (videos, digital twins, lipsyncs) whose worker died: a processing job without a recent heartbeat
+is retried, or failed with a reason once its attempts are used up, and a waiting job whose task left the queue
+without starting (a worker that died between taking it and claiming it) is queued again. No accepted job is lost."""
 from __future__ import annotations
 
 import logging
@@ -9,8 +9,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from avatarstudio.jobs import announce, retention
-from avatarstudio.store.videos import Videos
+from avatarstudio.jobs import retention
+from avatarstudio.jobs.kinds import KINDS, JobKind
 
 if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
@@ -19,33 +19,39 @@ log = logging.getLogger(__name__)
 
 
 def sweep(runtime: Runtime) -> list[str]:
-    """One pass; returns the ids it acted on."""
-    settings = runtime.settings
-    cutoff = time.time() - settings.stale_after_seconds
-    videos = Videos(runtime.db)
-    stale = videos.silent_since(cutoff)
-    for video_id, attempts in stale:
-        if attempts < settings.render_attempts and videos.requeue(video_id, attempts):
-            log.warning("video %s lost its worker; retrying (attempt %d)", video_id, attempts + 1)
-            runtime.queue.render(video_id)
-        elif videos.fail(video_id, "worker_lost",
-                         f"The worker rendering this video stopped responding {attempts} time(s); giving up",
-                         attempt=attempts):
+    """One pass over every kind of job; returns the ids it acted on."""
+    cutoff = time.time() - runtime.settings.stale_after_seconds
+    acted: list[str] = []
+    for kind in KINDS:
+        acted += _retry_stale(runtime, kind, cutoff) + _requeue_lost(runtime, kind, cutoff)
+    return acted
+
+
+def _retry_stale(runtime: Runtime, kind: JobKind, cutoff: float) -> list[str]:
+    records = kind.records(runtime.db)
+    stale = records.silent_since(cutoff)
+    for job_id, attempts in stale:
+        if attempts < runtime.settings.render_attempts and records.requeue(job_id, attempts):
+            log.warning("%s %s lost its worker; retrying (attempt %d)", kind.noun, job_id, attempts + 1)
+            runtime.queue.enqueue(kind, job_id)
+        elif records.fail(job_id, "worker_lost",
+                          f"The worker rendering this {kind.noun} stopped responding {attempts} time(s); giving up",
+                          attempt=attempts):
             # The lost worker's scratch files, when it shared this data dir; nobody else will remove them.
-            shutil.rmtree(runtime.work_dir(video_id), ignore_errors=True)
-            announce.video_finished(runtime, video_id, runtime.queue.deliver)
-    return [video_id for video_id, _ in stale] + _requeue_lost(runtime, cutoff)
+            shutil.rmtree(runtime.work_dir(job_id), ignore_errors=True)
+            kind.finished(runtime, job_id, runtime.queue.deliver)
+    return [job_id for job_id, _ in stale]
 
 
-def _requeue_lost(runtime: Runtime, cutoff: float) -> list[str]:
-    waiting = Videos(runtime.db).waiting_since(cutoff)
+def _requeue_lost(runtime: Runtime, kind: JobKind, cutoff: float) -> list[str]:
+    waiting = kind.records(runtime.db).waiting_since(cutoff)
     if not waiting:
         return []
-    lost = waiting - runtime.queue.queued_renders()
-    for video_id in lost:
-        # A claim racing with this re-enqueue is harmless: only one run can move the video out of waiting.
-        log.warning("video %s was waiting without a queued task; queueing it again", video_id)
-        runtime.queue.render(video_id)
+    lost = waiting - runtime.queue.queued(kind)
+    for job_id in lost:
+        # A claim racing with this re-enqueue is harmless: only one run can move the job out of waiting.
+        log.warning("%s %s was waiting without a queued task; queueing it again", kind.noun, job_id)
+        runtime.queue.enqueue(kind, job_id)
     return sorted(lost)
 
 

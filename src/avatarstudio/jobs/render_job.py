@@ -12,7 +12,9 @@ from avatarstudio import logs, spec
 from avatarstudio.errors import RenderError
 from avatarstudio.fetch import fetch
 from avatarstudio.jobs import announce, watchdog
+from avatarstudio.jobs.kinds import VIDEO
 from avatarstudio.render import pipeline, processes
+from avatarstudio.store import twins
 from avatarstudio.store.assets import Assets
 from avatarstudio.store.videos import Videos
 
@@ -22,10 +24,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def resolver(runtime: Runtime, workdir: Path) -> pipeline.MediaResolver:
+def resolver(runtime: Runtime, workdir: Path, prepared: dict[str, Path] | None = None) -> pipeline.MediaResolver:
+    """Assets from the blob store, URLs through the safe fetch, twins as a local directory of their files:
+    `prepared` (a lipsync's footage, prepared in this job) or a stored twin's local copy."""
     settings = runtime.settings
+    prepared = prepared or {}
 
     def resolve(ref: spec.MediaRef, kind: str) -> Path:
+        if ref.kind == "twin":
+            if ref.value in prepared:
+                return prepared[ref.value]
+            try:
+                return twins.local_copy(runtime, ref.value)
+            except twins.TwinUnavailable as error:
+                raise RenderError("avatar_not_found", str(error)) from None
         if ref.kind == "asset":
             asset = Assets(runtime.db).get(ref.value)
             key = asset.blob_key if asset is not None else None
@@ -39,10 +51,11 @@ def resolver(runtime: Runtime, workdir: Path) -> pipeline.MediaResolver:
     return resolve
 
 
-def store_outputs(runtime: Runtime, video_id: str, rendered: pipeline.Rendered) -> dict[str, str]:
+def store_outputs(runtime: Runtime, prefix: str, rendered: pipeline.Rendered) -> dict[str, str]:
+    """Stores the rendered files under `prefix` (a job kind's blob_prefix); returns their keys by role."""
     keys = {}
     for role, path in rendered.files().items():
-        key = f"videos/{video_id}/{path.name}"
+        key = f"{prefix}{path.name}"
         runtime.blobs.put_file(key, path)
         keys[role] = key
     return keys
@@ -73,7 +86,7 @@ def _run(runtime: Runtime, video_id: str, deliver: announce.Deliver) -> None:
             watch.children.check()
             # This worker's histograms, published with its heartbeat (jobs/liveness.py); the pipeline logs the line.
             runtime.metrics.observe_render(rendered.stage_seconds, time.monotonic() - started, rendered.duration)
-            keys = store_outputs(runtime, video_id, rendered)
+            keys = store_outputs(runtime, VIDEO.blob_prefix(video_id), rendered)
         except processes.Stopped:
             pass
         except RenderError as error:
@@ -118,7 +131,7 @@ def _drop_orphan_files(runtime: Runtime, video_id: str) -> None:
     """A video deleted while it rendered: files stored meanwhile belong to no row, so they go too. (A video
     retried elsewhere keeps its files: the other attempt writes the same keys.)"""
     if Videos(runtime.db).get(video_id) is None:
-        runtime.blobs.delete_prefix(f"videos/{video_id}/")
+        runtime.blobs.delete_prefix(VIDEO.blob_prefix(video_id))
 
 
 def abandon_for_shutdown(runtime: Runtime) -> list[str]:

@@ -1,9 +1,9 @@
 """What the service keeps, and the sweep that removes the rest.
 
 With AVATARSTUDIO_RETENTION_DAYS set, finished videos older than that go with their files and batches, and webhook
-events with their attempts. Always: scratch folders that no rendering video owns (what a crashed render left) and
-speech previews (POST /v3/voices/speech) older than their download links. Every process sweeps now and then; a
-sweep is idempotent, so several processes sweeping together do no harm.
+events with their attempts. Always: scratch folders that no running job owns (what a crashed render, training or
+lipsync left) and speech previews (POST /v3/voices/speech) older than their download links. Every process sweeps
+now and then; a sweep is idempotent, so several processes sweeping together do no harm.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import shutil
 import time
 from typing import TYPE_CHECKING
 
+from avatarstudio.jobs.kinds import KINDS
 from avatarstudio.store.batches import Batches
 from avatarstudio.store.videos import Videos
 from avatarstudio.store.webhooks import WebhookEvents
@@ -52,14 +53,15 @@ def _old_events(runtime: Runtime, cutoff: float) -> int:
 
 
 def _orphan_scratch(runtime: Runtime) -> int:
-    """Scratch folders of videos not rendering now, untouched for longer than a lost worker is waited for."""
+    """Scratch folders of jobs (videos, twins' trainings, lipsyncs) not running now, untouched for longer than a
+    lost worker is waited for."""
     root = runtime.settings.data_dir / "work"
     if not root.is_dir():
         return 0
     quiet_since = time.time() - runtime.settings.stale_after_seconds
     folders = {folder.name: folder for folder in root.iterdir()
                if folder.is_dir() and folder.stat().st_mtime < quiet_since}
-    rendering = Videos(runtime.db).processing_among(list(folders))
+    rendering = set().union(*(kind.records(runtime.db).processing_among(list(folders)) for kind in KINDS))
     for name in folders.keys() - rendering:
         shutil.rmtree(folders[name], ignore_errors=True)
     return len(folders.keys() - rendering)

@@ -1,5 +1,5 @@
-"""The queues' tasks: render a video and deliver a webhook (taking only ids; the database holds the rest), and
-the quick jobs a request waits for (quick.py) on a queue of their own.
+"""The queues' tasks: render a video, train a digital twin, render a lipsync and deliver a webhook (taking only
+ids; the database holds the rest), and the quick jobs a request waits for (quick.py) on a queue of their own.
 
 Deliveries have a queue of their own too, consumed by their own threads, so a slow receiver never holds a render
 thread and a long render never delays an event; a failed delivery is retried on a schedule that spans a day, so a
@@ -10,6 +10,7 @@ where a task runs.
 """
 from __future__ import annotations
 
+import importlib
 import random
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from huey.exceptions import ResultTimeout, TaskException
 
 from avatarstudio.errors import ServiceError
 from avatarstudio.jobs import webhooks
+from avatarstudio.jobs.kinds import KINDS, VIDEO, JobKind
 from avatarstudio.jobs.queue import make_huey
 from avatarstudio.store.webhooks import WebhookEvents
 
@@ -38,19 +40,22 @@ class JobQueue:
     def __init__(self, runtime: Runtime):
         self.runtime = runtime
         self.huey = make_huey(runtime.settings, "avatarstudio")
-        self.webhook_huey = make_huey(runtime.settings, "avatarstudio-webhooks")
-        self._render = self.huey.task(name="render_video")(self._run_render)
+        self._jobs = {kind.task: self.huey.task(name=kind.task)(self._runner(kind)) for kind in KINDS}
         self.webhook_huey = make_huey(runtime.settings, WEBHOOK_QUEUE)
         self._deliver = self.webhook_huey.task(name="deliver_webhook")(self._run_delivery)
         self.quick = make_huey(runtime.settings, QUICK_QUEUE, store_none=True)
         self._quick = self.quick.task(name="quick_job")(self._run_quick)
 
-    def render(self, video_id: str) -> None:
-        self._render(video_id)
+    def enqueue(self, kind: JobKind, job_id: str) -> None:
+        self._jobs[kind.task](job_id)
 
-    def queued_renders(self) -> set[str]:
-        """Ids of the videos whose render task is waiting in the queue."""
-        return {task.args[0] for task in self.huey.pending() if task.name == self._render.name}
+    def render(self, video_id: str) -> None:
+        self.enqueue(VIDEO, video_id)
+
+    def queued(self, kind: JobKind) -> set[str]:
+        """Ids of the jobs of this kind whose task is waiting in the queue."""
+        name = self._jobs[kind.task].name
+        return {task.args[0] for task in self.huey.pending() if task.name == name}
 
     def deliver(self, delivery_ids: list[str]) -> None:
         for delivery_id in delivery_ids:
@@ -76,10 +81,10 @@ class JobQueue:
 
         return getattr(quick_work, job)(self.runtime, *args)
 
-    def _run_render(self, video_id: str) -> None:
-        from avatarstudio.jobs import render_job
-
-        render_job.run(self.runtime, video_id, self.deliver)
+    def _runner(self, kind: JobKind):
+        def task(job_id: str) -> None:
+            importlib.import_module(kind.module).run(self.runtime, job_id, self.deliver)
+        return task
 
     def _run_delivery(self, delivery_id: str, attempt: int) -> None:
         settings = self.runtime.settings

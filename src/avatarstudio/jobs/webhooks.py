@@ -35,6 +35,10 @@ EVENT_TYPES = {
     "avatar_video_caption.fail": "A video's captions could not be made.",
     "batch.finished": "Every video of a batch reached a final state.",
     "photo_avatar_train.success": "A photo avatar group was trained (at once: talking photos need no training).",
+    "instant_avatar.success": "A digital twin finished training and can be used as avatar_id.",
+    "instant_avatar.fail": "A digital twin could not be made from its footage; event_data.msg says why.",
+    "lipsync.success": "A lipsync finished; event_data.url is the re-synced video.",
+    "lipsync.fail": "A lipsync could not be made; event_data.msg says why.",
 }
 """The events this server sends."""
 
@@ -44,8 +48,6 @@ NEVER_SENT = {
     "video_translate.preflight.validation_failed": "A video translation's input was refused before it started.",
     "video_translate.preflight.download_failed": "A video translation's input could not be downloaded.",
     "personalized_video": "A personalized video campaign produced a video.",
-    "instant_avatar.success": "A digital twin (instant avatar) finished training.",
-    "instant_avatar.fail": "A digital twin (instant avatar) could not be trained.",
     "photo_avatar_generation.success": "AI-generated photos for a photo avatar are ready.",
     "photo_avatar_generation.fail": "AI photo generation for a photo avatar failed.",
     "photo_avatar_train.fail": "A photo avatar group could not be trained.",

@@ -5,7 +5,7 @@ from sqlalchemy import delete, func, select, update
 
 from avatarstudio.store.models import Batch, Video
 from avatarstudio.store.repository import Repository
-from avatarstudio.store.videos import ACTIVE
+from avatarstudio.store.jobs import ACTIVE
 
 
 class Batches(Repository[Batch]):

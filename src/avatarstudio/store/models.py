@@ -57,21 +57,12 @@ class Batch(Base):
     created_at: Mapped[float] = mapped_column(Float, default=now)
 
 
-class Video(Base):
-    __tablename__ = "videos"
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    key_id: Mapped[str] = mapped_column(String(32), index=True)
-    api: Mapped[str] = mapped_column(String(20))
-    spec: Mapped[dict] = mapped_column(JSON)
+class JobColumns:
+    """The columns of a queued job, the same in every job table (videos, twins, lipsyncs), so one state machine
+    (jobs/states.py), one runner and one reaper serve them all."""
+
     status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
     progress: Mapped[int] = mapped_column(Integer, default=0)
-    title: Mapped[str | None] = mapped_column(Text, nullable=True)
-    callback_id: Mapped[str | None] = mapped_column(Text, nullable=True)
-    callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
-    folder_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
-    output_format: Mapped[str] = mapped_column(String(10), default="mp4")
-    batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), nullable=True, index=True)
-    item_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[float] = mapped_column(Float, default=now)
     started_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     completed_at: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -82,7 +73,22 @@ class Video(Base):
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     notes: Mapped[list] = mapped_column(JSON, default=list)
     files: Mapped[dict] = mapped_column(JSON, default=dict)
-    """Blob keys of the outputs by role: video, thumbnail, gif, srt, vtt, ass, captioned."""
+    """Blob keys of the outputs by role (a video's video, thumbnail, gif, srt, ...; a twin's files by name)."""
+
+
+class Video(JobColumns, Base):
+    __tablename__ = "videos"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    key_id: Mapped[str] = mapped_column(String(32), index=True)
+    api: Mapped[str] = mapped_column(String(20))
+    spec: Mapped[dict] = mapped_column(JSON)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    callback_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    folder_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    output_format: Mapped[str] = mapped_column(String(10), default="mp4")
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), nullable=True, index=True)
+    item_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Asset(Base):
@@ -196,3 +202,47 @@ class CapacityLock(Base):
     __tablename__ = "capacity_locks"
     key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     taken_at: Mapped[float] = mapped_column(Float, default=now)
+
+
+class Twin(JobColumns, Base):
+    """A digital twin: one look made from the user's own footage. Looks that share `group_id` are one person.
+
+    Its life: pending_consent -> waiting -> processing(progress) -> completed | failed, the same job columns as a
+    video so the state machine and the reaper treat both alike. `files` maps each derived file's name to its blob
+    key (twins/<id>/<name>): the blob store cannot list, and the renderer needs every file back."""
+
+    __tablename__ = "twins"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    group_id: Mapped[str] = mapped_column(String(32), index=True)
+    key_id: Mapped[str] = mapped_column(String(32))
+    api: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(Text)
+    footage: Mapped[dict] = mapped_column(JSON)
+    """Where the footage is: {"kind": "asset"|"url", "value": ...}; fetched by the training job, never the API."""
+    script: Mapped[str | None] = mapped_column(Text, nullable=True)
+    consent: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)
+    """The consent record: how it was given, when, and the consent video's source or blob key. None: not given."""
+    callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    width: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    height: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    preview_image: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """Blob key of a footage frame (JPEG); preview_video likewise, a few seconds of footage (MP4)."""
+    preview_video: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class Lipsync(JobColumns, Base):
+    """A lipsync job: a source video re-timed to new audio. The same job columns as a video."""
+
+    __tablename__ = "lipsyncs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    key_id: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    video: Mapped[dict] = mapped_column(JSON)
+    """The source video: {"kind": "asset"|"url", "value": ...}; the audio likewise."""
+    audio: Mapped[dict] = mapped_column(JSON)
+    start_time: Mapped[float | None] = mapped_column(Float, nullable=True)
+    end_time: Mapped[float | None] = mapped_column(Float, nullable=True)
+    captions: Mapped[bool] = mapped_column(Boolean, default=False)
+    mode: Mapped[str] = mapped_column(String(20), default="speed")
+    callback_id: Mapped[str | None] = mapped_column(Text, nullable=True)
+    callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -12,9 +12,14 @@ def _signature(secret: str, key: str, expires: int) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signed_url(base_url: str, secret: str, key: str, ttl_seconds: int, now: float | None = None) -> str:
+def signed_query(secret: str, key: str, ttl_seconds: int, now: float | None = None) -> str:
+    """`expires=...&signature=...` granting access to `key` (a blob, or any name a page checks) until expiry."""
     expires = int((now or time.time()) + ttl_seconds)
-    return f"{base_url}/files/{quote(key)}?expires={expires}&signature={_signature(secret, key, expires)}"
+    return f"expires={expires}&signature={_signature(secret, key, expires)}"
+
+
+def signed_url(base_url: str, secret: str, key: str, ttl_seconds: int, now: float | None = None) -> str:
+    return f"{base_url}/files/{quote(key)}?{signed_query(secret, key, ttl_seconds, now)}"
 
 
 def verify(secret: str, key: str, expires: int, signature: str, now: float | None = None) -> bool:

@@ -12,6 +12,9 @@ SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
     (b"ftyp", 4, "mp4", ""),
 )
 AUDIO_BRANDS = (b"M4A ", b"M4B ")
+QUICKTIME_BRAND = b"qt  "
+QUICKTIME_ATOMS = (b"moov", b"wide", b"mdat", b"free", b"skip")
+"""Older QuickTime files start with one of these atoms instead of an ftyp box."""
 
 
 def sniff(data: bytes) -> tuple[str, str] | None:
@@ -22,8 +25,12 @@ def sniff(data: bytes) -> tuple[str, str] | None:
         if kind == "riff":
             return {b"WAVE": ("audio", "audio/wav"), b"WEBP": ("image", "image/webp")}.get(data[8:12])
         if kind == "mp4":
-            return ("audio", "audio/mp4") if data[8:12] in AUDIO_BRANDS else ("video", "video/mp4")
+            if data[8:12] in AUDIO_BRANDS:
+                return "audio", "audio/mp4"
+            return "video", "video/quicktime" if data[8:12] == QUICKTIME_BRAND else "video/mp4"
         return kind, mime
+    if data[4:8] in QUICKTIME_ATOMS:
+        return "video", "video/quicktime"
     if len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:
         return "audio", "audio/mpeg"
     return None

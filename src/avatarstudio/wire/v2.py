@@ -197,3 +197,14 @@ class GenerateRequest(Wire):
     dimension: Dimension = Dimension(width=1920, height=1080)
     folder_id: str | None = None
     callback_url: str | None = None
+
+
+class VideoAvatarRequest(Wire):
+    """POST /v2/video_avatar (HeyGen's digital twin API): footage and consent by URL, fetched by the training job.
+    `script` is our extension: what the person says in the footage, for exact alignment."""
+
+    training_footage_url: Annotated[str, Field(min_length=1)]
+    video_consent_url: str | None = None
+    avatar_name: Annotated[str, Field(min_length=1, max_length=200)]
+    callback_url: str | None = None
+    script: Script | None = None

@@ -129,8 +129,8 @@ class CreateBatchRequest(Wire):
 
 
 class CreatePhotoAvatarRequest(Wire):
-    """POST /v3/avatars. Only `photo` avatars can be made here: digital twins and prompt avatars need training or
-    generative models this server does not have, and are refused by name rather than accepted and ignored."""
+    """POST /v3/avatars with type `photo`. Prompt avatars need generative models this server does not have, and are
+    refused by name rather than accepted and ignored."""
 
     type: Literal["photo"]
     name: Annotated[str, Field(min_length=1, max_length=200)]
@@ -147,3 +147,79 @@ class SpeechRequest(Wire):
     locale: str | None = None
     language: str | None = None
     input_type: Literal["text", "ssml"] = "text"
+
+
+FileInput = ImageInput
+"""A video or any other file given as {type: url|asset_id|base64}: the same three shapes as an image input."""
+
+
+class CreateDigitalTwinRequest(Wire):
+    """POST /v3/avatars with type `digital_twin`: footage of the person talking. `script` (our extension) is what
+    they say in it, which makes the phone alignment exact; `callback_url` (ours too) receives instant_avatar.*."""
+
+    type: Literal["digital_twin"]
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    file: FileInput
+    avatar_group_id: str | None = None
+    script: Script | None = None
+    callback_url: str | None = None
+
+
+CreateAvatar = Annotated[
+    Union[Annotated[CreatePhotoAvatarRequest, Tag("photo")], Annotated[CreateDigitalTwinRequest, Tag("digital_twin")]],
+    Discriminator(tag_of(None)),
+]
+"""POST /v3/avatars, for the OpenAPI description (the route picks the variant by `type` itself)."""
+
+
+class ConsentRequest(Wire):
+    """POST /v3/avatars/{group_id}/consent: a consent video now, or (without one) the URL of a consent page."""
+
+    consent_video: FileInput | None = None
+    consent_text: Annotated[str, Field(max_length=5000)] | None = None
+    reroute_url: str | None = None
+
+
+class UpdateLookRequest(Wire):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class MediaByUrl(Wire):
+    type: Literal["url"]
+    url: str
+
+
+class MediaByAsset(Wire):
+    type: Literal["asset_id"]
+    asset_id: str
+
+
+MediaInput = Annotated[
+    Union[Annotated[MediaByUrl, Tag("url")], Annotated[MediaByAsset, Tag("asset_id")]],
+    Discriminator(tag_of(None)),
+]
+
+
+class CreateLipsyncRequest(Wire):
+    """POST /v3/lipsyncs. The output always keeps the source's size and frame rate (HeyGen's keep_the_same_format);
+    start_time..end_time picks the part of the source video that is re-synced and returned."""
+
+    video: MediaInput
+    audio: MediaInput
+    title: str | None = None
+    callback_url: str | None = None
+    callback_id: str | None = None
+    enable_caption: bool = False
+    start_time: Annotated[float, Field(ge=0)] | None = None
+    end_time: Annotated[float, Field(gt=0)] | None = None
+    mode: Literal["speed", "precision"] = "speed"
+
+    @model_validator(mode="after")
+    def _span(self) -> "CreateLipsyncRequest":
+        if self.start_time is not None and self.end_time is not None and self.end_time <= self.start_time:
+            raise invalid("end_time", f"must be after start_time ({self.start_time:g} s)")
+        return self
+
+
+class UpdateLipsyncRequest(Wire):
+    title: Annotated[str, Field(min_length=1, max_length=500)]

@@ -1,0 +1,38 @@
+"""The kinds of queued job: a video render, a digital twin's training, a lipsync. Each names its Huey task, the
+module that runs it (imported only where the task runs: it renders, and the API process never loads it), its
+repository (store/jobs.py's state machine over its table), where its files live in the blob store, and the events
+its end sends. The runner, the queue and the reaper treat every kind alike through this record."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from avatarstudio.jobs import announce
+from avatarstudio.store.jobs import Jobs
+from avatarstudio.store.lipsyncs import Lipsyncs
+from avatarstudio.store.twins import Twins
+from avatarstudio.store.videos import Videos
+
+if TYPE_CHECKING:
+    from avatarstudio.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class JobKind:
+    task: str
+    module: str
+    records: type[Jobs]
+    noun: str
+    blob_folder: str
+    finished: Callable[[Runtime, str, announce.Deliver], None]
+
+    def blob_prefix(self, job_id: str) -> str:
+        """Every stored file of one job lives under this prefix, so deleting the job removes them all."""
+        return f"{self.blob_folder}/{job_id}/"
+
+
+VIDEO = JobKind("render_video", "avatarstudio.jobs.render_job", Videos, "video", "videos", announce.video_finished)
+TWIN = JobKind("train_twin", "avatarstudio.jobs.train_job", Twins, "digital twin", "twins", announce.twin_finished)
+LIPSYNC = JobKind("render_lipsync", "avatarstudio.jobs.lipsync_job", Lipsyncs, "lipsync", "lipsyncs", announce.lipsync_finished)
+KINDS = (VIDEO, TWIN, LIPSYNC)
