@@ -131,3 +131,44 @@ def test_an_unexpected_error_is_answered_in_the_envelope_and_the_connection_surv
         assert response.status_code == 500 and response.json()["error"]["code"] == "internal_error"
         assert "/srv" not in response.text and response.headers["X-Request-Id"] in response.text
         assert test.get("/v2/fine").json() == {"ok": True}
+
+
+LONG_URL = "https://example.com/" + "a" * 2100
+V3_VIDEO = {"type": "avatar", "avatar_id": "Ava_drawn_front", "script": "Hi.", "voice_id": VOICE}
+
+
+def _refusal(response: httpx.Response) -> tuple[str, str | None]:
+    """(message, param) of a 400 in whichever family's envelope it came."""
+    assert response.status_code == 400, response.text
+    body = response.json()
+    error = body["error"] if isinstance(body.get("error"), dict) else body
+    return error["message"], error.get("param")
+
+
+@pytest.mark.service
+@pytest.mark.parametrize("path, body, field", [
+    ("/v1/video.webm", {"avatar_pose_id": "Ava_drawn_front", "input_text": "Hi.", "voice_id": VOICE}, "callback_url"),
+    ("/v1/video.webm", {"avatar_pose_id": "Ava_drawn_front"}, "input_audio"),
+    ("/v2/video/generate", STUDIO, "callback_url"),
+    ("/v2/videos", {"avatar_id": "Ava_drawn_front", "script": "Hi.", "voice_id": VOICE}, "image_url"),
+    ("/v3/videos", V3_VIDEO, "callback_url"),
+    ("/v3/videos", {**V3_VIDEO, "script": None}, "audio_url"),
+    ("/v3/webhooks/endpoints", {}, "url"),
+    ("/v3/lipsyncs", {"audio": {"type": "asset_id", "asset_id": "a"}}, "video.url"),
+])
+@pytest.mark.parametrize("url, reason", [(LONG_URL, "at most 2048 characters"),
+                                         ("javascript:alert(1)", "absolute http:// or https:// URL")])
+def test_every_url_field_is_bounded_and_http_at_the_wire(client: httpx.Client, path: str, body: dict, field: str,
+                                                         url: str, reason: str) -> None:
+    sent = {key: value for key, value in body.items() if value is not None}
+    if field == "image_url":
+        sent.pop("avatar_id")
+    if "." in field:
+        outer, inner = field.split(".")
+        sent[outer] = {"type": "url", inner: url}
+    else:
+        sent[field] = url
+    message, param = _refusal(client.post(path, json=sent))
+    assert message.startswith(f"{field} is invalid"), message
+    assert reason in message or (field == "input_audio" and "neither an uploaded audio asset's id nor" in message)
+    assert param == (field if path.startswith("/v3") else None)
