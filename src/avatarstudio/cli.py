@@ -111,7 +111,7 @@ def worker(args: argparse.Namespace) -> int:
     within the grace period, and puts back in the queue, with their attempt refunded, those that could not."""
     from avatarstudio.jobs.liveness import start_heartbeat
     from avatarstudio.jobs.reaper import start_reaper
-    from avatarstudio.jobs.render_job import abandon_for_shutdown
+    from avatarstudio.jobs.runner import abandon_for_shutdown
     from avatarstudio.runtime import open_runtime
 
     runtime = open_runtime(_settings(args))
@@ -133,8 +133,8 @@ def worker(args: argparse.Namespace) -> int:
     deliveries.start()
     renders.run()
     stop.set()
-    for video_id in abandon_for_shutdown(runtime):
-        log.warning("video %s did not finish within the shutdown grace period; queued again", video_id)
+    for job_id in abandon_for_shutdown(runtime):
+        log.warning("job %s did not finish within the shutdown grace period; queued again", job_id)
     deliveries.stop(graceful=True)  # a delivery in flight ends within its own deadline
     heartbeat.join(timeout=10)
     return 0

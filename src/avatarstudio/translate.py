@@ -107,6 +107,15 @@ def _simple_background(lookup: Lookup, background: common.SimpleBackground | Non
     return spec.Background("image", media=media, fit="cover")
 
 
+def _url_or_asset(value: str, param: str) -> str:
+    """A value that names no uploaded asset must be a URL (wire.common.AssetIdOrUrl)."""
+    try:
+        return common.absolute_http(value)
+    except ValueError:
+        raise ServiceError("invalid_parameter", f"{param} is invalid: neither an uploaded audio asset's id nor an "
+                           "absolute http:// or https:// URL", param=param) from None
+
+
 def _require_alpha(look: spec.Look, avatar_id: str, param: str) -> None:
     """Transparent output needs a look that can be cut out: photos and twins are, by person segmentation; a
     built-in look says in the catalogue whether it can."""
@@ -125,7 +134,7 @@ def webm(request: v1.WebmRequest, lookup: Lookup) -> Translated:
     elif lookup.asset_type(request.input_audio or "") == "audio":
         speech = spec.AudioSpeech(spec.MediaRef("asset", request.input_audio or ""))
     else:
-        speech = spec.AudioSpeech(spec.MediaRef("url", request.input_audio or ""))
+        speech = spec.AudioSpeech(spec.MediaRef("url", _url_or_asset(request.input_audio or "", "input_audio")))
     character = spec.Character(look, style=request.avatar_style)
     scene = spec.Scene(character, speech, spec.Background("transparent"))
     output = spec.Output(request.dimension.width, request.dimension.height, container="webm")

@@ -131,3 +131,99 @@ def test_an_unexpected_error_is_answered_in_the_envelope_and_the_connection_surv
         assert response.status_code == 500 and response.json()["error"]["code"] == "internal_error"
         assert "/srv" not in response.text and response.headers["X-Request-Id"] in response.text
         assert test.get("/v2/fine").json() == {"ok": True}
+
+
+LONG_URL = "https://example.com/" + "a" * 2100
+V3_VIDEO = {"type": "avatar", "avatar_id": "Ava_drawn_front", "script": "Hi.", "voice_id": VOICE}
+
+
+def _refusal(response: httpx.Response) -> tuple[str, str | None]:
+    """(message, param) of a 400 in whichever family's envelope it came."""
+    assert response.status_code == 400, response.text
+    body = response.json()
+    error = body["error"] if isinstance(body.get("error"), dict) else body
+    return error["message"], error.get("param")
+
+
+@pytest.mark.service
+@pytest.mark.parametrize("path, body, field", [
+    ("/v1/video.webm", {"avatar_pose_id": "Ava_drawn_front", "input_text": "Hi.", "voice_id": VOICE}, "callback_url"),
+    ("/v1/video.webm", {"avatar_pose_id": "Ava_drawn_front"}, "input_audio"),
+    ("/v2/video/generate", STUDIO, "callback_url"),
+    ("/v2/videos", {"avatar_id": "Ava_drawn_front", "script": "Hi.", "voice_id": VOICE}, "image_url"),
+    ("/v3/videos", V3_VIDEO, "callback_url"),
+    ("/v3/videos", {**V3_VIDEO, "script": None}, "audio_url"),
+    ("/v3/webhooks/endpoints", {}, "url"),
+    ("/v3/lipsyncs", {"audio": {"type": "asset_id", "asset_id": "a"}}, "video.url"),
+])
+@pytest.mark.parametrize("url, reason", [(LONG_URL, "at most 2048 characters"),
+                                         ("javascript:alert(1)", "absolute http:// or https:// URL")])
+def test_every_url_field_is_bounded_and_http_at_the_wire(client: httpx.Client, path: str, body: dict, field: str,
+                                                         url: str, reason: str) -> None:
+    sent = {key: value for key, value in body.items() if value is not None}
+    if field == "image_url":
+        sent.pop("avatar_id")
+    if "." in field:
+        outer, inner = field.split(".")
+        sent[outer] = {"type": "url", inner: url}
+    else:
+        sent[field] = url
+    message, param = _refusal(client.post(path, json=sent))
+    assert message.startswith(f"{field} is invalid"), message
+    assert reason in message or (field == "input_audio" and "neither an uploaded audio asset's id nor" in message)
+    assert param == (field if path.startswith("/v3") else None)
+
+
+MULTIPART_HEAD = (b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\n"
+                  b"Content-Type: image/png\r\n\r\n")
+
+
+def _answer(connection: socket.socket) -> tuple[int, dict]:
+    """The status and JSON body of the answer on a raw connection (read until the body is whole, bounded)."""
+    received = b""
+    while b"\r\n\r\n" not in received or len(received.split(b"\r\n\r\n", 1)[1]) < _length(received):
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        received += chunk
+    head, body = received.split(b"\r\n\r\n", 1)
+    return int(head.split()[1]), json.loads(body)
+
+
+def _length(received: bytes) -> int:
+    for line in received.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0
+
+
+@pytest.mark.service
+def test_a_multipart_upload_declared_too_large_is_refused_before_it_is_read(service) -> None:
+    address = urlsplit(service.base_url)
+    with socket.create_connection((address.hostname, address.port), timeout=30) as connection:
+        connection.sendall(b"POST /v3/assets HTTP/1.1\r\nHost: x\r\nX-Api-Key: test-key-0123456789\r\n"
+                           b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 400000000\r\n\r\n"
+                           + MULTIPART_HEAD)
+        status, body = _answer(connection)
+    assert status == 413 and body["error"]["param"] == "file", body
+    assert body["error"]["message"] == "file is invalid: larger than 32 MB"
+
+
+@pytest.mark.service
+def test_a_multipart_upload_without_a_length_is_cut_off_once_it_passes_the_limit(service) -> None:
+    """Sent chunked (no Content-Length), 1 MB at a time: the answer comes once the count passes 32 MB, and the
+    rest is never read (at most 48 MB are offered)."""
+    address = urlsplit(service.base_url)
+    megabyte = b"\0" * (1024 * 1024)
+    with socket.create_connection((address.hostname, address.port), timeout=30) as connection:
+        connection.sendall(b"POST /v3/assets HTTP/1.1\r\nHost: x\r\nX-Api-Key: test-key-0123456789\r\n"
+                           b"Content-Type: multipart/form-data; boundary=b\r\nTransfer-Encoding: chunked\r\n\r\n"
+                           + b"%x\r\n" % len(MULTIPART_HEAD) + MULTIPART_HEAD + b"\r\n")
+        try:
+            for _ in range(48):
+                connection.sendall(b"%x\r\n" % len(megabyte) + megabyte + b"\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered and closed the connection: what the test waits for
+        status, body = _answer(connection)
+    assert status == 413 and body["error"]["message"] == "file is invalid: larger than 32 MB", body

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -16,6 +18,7 @@ from avatarstudio.jobs.webhook_probe import PROBLEM, endpoint_problem
 from avatarstudio.jobs.webhooks import receivers
 from live_service import start_service, stop_service
 from receiver import Receiver
+from workers import running_worker, start_worker
 
 pytestmark = pytest.mark.service
 
@@ -149,6 +152,36 @@ def test_a_slow_receiver_does_not_hold_up_the_next_render(tmp_path: Path) -> Non
             done = service.wait(second["data"]["video_id"], timeout=45, client=client)
             assert done["status"] == "completed" and not hold.is_set() and len(receiver.deliveries) == 1
     finally:
+        hold.set()
+        receiver.stop()
+        stop_service(service)
+
+
+def test_a_delivery_cut_off_by_a_killed_worker_arrives_after_the_restart(tmp_path: Path) -> None:
+    """The worker is SIGKILLed while the receiver holds the first attempt: the attempt's lease runs out (its
+    5 s deadline plus the margin), the reaper queues the delivery again, and the restarted worker delivers it."""
+    settings = {"AVATARSTUDIO_WEBHOOK_TIMEOUT_SECONDS": "5"}
+    service = start_service(tmp_path, workers=0, **settings)
+    hold = threading.Event()
+    receiver = Receiver(hold=hold).start()
+    worker = start_worker(tmp_path, **settings)
+    try:
+        with service.client() as client:
+            video_id = client.post("/v2/video/generate", json=studio(
+                {"type": "silence", "duration": 1}, callback_url=f"{receiver.url}/cut")).json()["data"]["video_id"]
+            receiver.wait_for(lambda d: d.payload["event_data"]["video_id"] == video_id, timeout=90)
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
+            hold.set()  # the held attempt's answer goes to a dead connection
+            with running_worker(tmp_path, **settings):
+                again = receiver.wait_for(lambda d: d.payload["event_data"]["video_id"] == video_id
+                                          and d is not receiver.deliveries[0], timeout=90)
+                event = _wait_for_delivery_status(client, video_id, "delivered")
+        assert again[0].headers["webhook-id"] == receiver.deliveries[0].headers["webhook-id"]
+        assert event["deliveries"][0]["attempts"] == 1, "the cut-off attempt has no outcome to count"
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
         hold.set()
         receiver.stop()
         stop_service(service)

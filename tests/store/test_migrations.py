@@ -9,9 +9,8 @@ from sqlalchemy import create_engine, text
 
 from avatarstudio import cli
 from avatarstudio.store.db import Database
-from avatarstudio.store.models import Base
 from races import open_together
-from schema import BASELINE_TABLES, HEAD, schema_differences
+from schema import HEAD, create_pre_migration_tables, schema_differences
 
 
 
@@ -24,7 +23,7 @@ def test_an_empty_database_gets_every_table_of_the_models(tmp_path: Path) -> Non
 def test_a_database_made_before_migrations_is_stamped_and_keeps_its_rows(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = create_engine(url)
-    Base.metadata.create_all(engine, tables=[Base.metadata.tables[name] for name in BASELINE_TABLES])
+    create_pre_migration_tables(engine)
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO folders (id, name, trashed, created_at) VALUES ('f1', 'kept', 0, 1)"))
     engine.dispose()

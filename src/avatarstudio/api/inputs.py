@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 
 from fastapi import Request
+from starlette.datastructures import FormData, UploadFile
+from starlette.types import Message
 
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
@@ -20,23 +22,59 @@ MAX_DEPTH = 32
 
 
 async def bounded_body(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 once it is known to exceed `limit` bytes: from Content-Length before anything is
-    read, else while it streams in, so an oversized body is never held whole."""
+    """The body, refused with 413 once it is known to exceed `limit` bytes (see _bounded)."""
+    return await _bounded(request, limit, limit, "body").body()
+
+
+MULTIPART_OVERHEAD = 64 * 1024
+"""Room for the boundaries, part headers and small fields around the file of a multipart body."""
+
+
+async def bounded_form(request: Request, file_limit: int, param: str = "file") -> FormData:
+    """The multipart form of an upload of at most `file_limit` bytes (one file; the caller closes the form),
+    refused with 413 naming `param` as soon as the body is known to be too large (see _bounded). Starlette would
+    otherwise spool a body of any size to disk before the route could look at it."""
+    counted = _bounded(request, file_limit + MULTIPART_OVERHEAD, file_limit, param)
+    return await counted.form(max_files=1, max_fields=16)
+
+
+async def form_file(form: FormData, field: str, limit: int, required: bool = True) -> tuple[bytes, str]:
+    """The bytes and file name of the file in `field` of a form read by bounded_form (b"" and "" when it is absent
+    and not `required`); over `limit` bytes is a 413 naming the field."""
+    upload = form.get(field)
+    if not isinstance(upload, UploadFile):
+        if required or upload not in (None, ""):
+            raise ServiceError("invalid_parameter", f"{field} is invalid: a file is required", param=field)
+        return b"", ""
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large(field, limit)
+    return data, upload.filename or ""
+
+
+def _bounded(request: Request, limit: int, stated: int, param: str) -> Request:
+    """The request, read through a running count of its bytes: refused from Content-Length before anything is read
+    when it declares more than `limit`, else as soon as the bytes streamed in pass it, so an oversized body is never
+    held whole. The refusal names `param` and states `stated` bytes as the limit."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise _too_large(limit)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(limit)
-        chunks.append(chunk)
-    return b"".join(chunks)
+        raise _too_large(param, stated)
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise _too_large(param, stated)
+        return message
+
+    return Request(request.scope, receive)
 
 
-def _too_large(limit: int) -> ServiceError:
-    return ServiceError("payload_too_large", f"body is invalid: larger than {limit // (1024 * 1024)} MB",
-                        param="body")
+def _too_large(param: str, limit: int) -> ServiceError:
+    return ServiceError("payload_too_large", f"{param} is invalid: larger than {limit // (1024 * 1024)} MB",
+                        param=param)
 
 
 def _no_constant(name: str) -> None:

@@ -1,5 +1,6 @@
-"""OpenAPI for routes that read their JSON body themselves (to answer in HeyGen's error shapes): each names its
-wire model with `body(...)`, and `install` puts the models' JSON Schemas into the served description."""
+"""OpenAPI for routes that read their body themselves (JSON, to answer in HeyGen's error shapes; multipart, to bound
+it): each names its wire model with `body(...)` or its file with `multipart_file(...)`, and `install` puts the
+models' JSON Schemas into the served description."""
 from __future__ import annotations
 
 from typing import Any
@@ -18,6 +19,13 @@ def body(model: Any, name: str | None = None) -> dict:
     _MODELS[name] = model
     return {"requestBody": {"required": True,
                             "content": {"application/json": {"schema": {"$ref": REF.format(model=name)}}}}}
+
+
+def multipart_file(field: str = "file") -> dict:
+    """`openapi_extra` documenting a multipart body carrying one file in `field` (for routes that read their form
+    themselves, to bound it: api/inputs.py bounded_form)."""
+    schema = {"type": "object", "properties": {field: {"type": "string", "format": "binary"}}, "required": [field]}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
 
 
 def install(app: FastAPI) -> None:

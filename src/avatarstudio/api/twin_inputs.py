@@ -1,6 +1,6 @@
 """Turning a twin request's file inputs into what its training job fetches, and creating the twin.
 
-The API never downloads footage: a URL is checked for its form here and fetched by the job under the safety rules;
+The API never downloads footage: a URL (its form checked at the wire) is fetched by the job under the safety rules;
 an asset must already be an uploaded video; base64 is stored as an asset first. So a request answers at once, and
 a file that is not a video is refused now when its bytes are at hand, and fails the twin with a reason otherwise.
 """
@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import time
-from urllib.parse import urlsplit
 
 from avatarstudio.errors import ServiceError, invalid
 from avatarstudio.jobs.kinds import TWIN
@@ -25,9 +24,8 @@ from avatarstudio.wire import v3 as wire_v3
 VIDEO_FORMATS = "a video (MP4, MOV or WebM)"
 
 
-def url_ref(url: str, param: str) -> dict:
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-        raise invalid(param, "must be an absolute http:// or https:// URL")
+def url_ref(url: str) -> dict:
+    """A URL the request gave (its form checked by wire.common.HttpUrl), for the job to fetch."""
     return {"kind": "url", "value": url}
 
 
@@ -45,7 +43,7 @@ def asset_ref(runtime: Runtime, asset_id: str, file_type: str, param: str) -> di
 def video_ref(runtime: Runtime, key_id: str, given: wire_v3.FileInput, param: str) -> dict:
     """A footage or consent input as a media reference {"kind": "url"|"asset", "value"} for the job."""
     if isinstance(given, wire_v3.ImageByUrl):
-        return url_ref(given.url, f"{param}.url")
+        return url_ref(given.url)
     if isinstance(given, wire_v3.ImageByAsset):
         return asset_ref(runtime, given.asset_id, "video", f"{param}.asset_id")
     try:
@@ -86,9 +84,9 @@ def create_twin_v3(runtime: Runtime, key_id: str, request: wire_v3.CreateDigital
 
 
 def create_twin_v2(runtime: Runtime, key_id: str, request: wire_v2.VideoAvatarRequest) -> Twin:
-    footage = url_ref(request.training_footage_url, "training_footage_url")
+    footage = url_ref(request.training_footage_url)
     consent = None
     if request.video_consent_url:
-        consent = consent_record(url_ref(request.video_consent_url, "video_consent_url"), "video", "v2")
+        consent = consent_record(url_ref(request.video_consent_url), "video", "v2")
     return _created(runtime, twins.create(runtime, key_id, "v2", request.avatar_name, footage, script=request.script,
                                           callback_url=request.callback_url, consent=consent))

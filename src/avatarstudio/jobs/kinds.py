@@ -1,7 +1,8 @@
 """The kinds of queued job: a video render, a digital twin's training, a lipsync. Each names its Huey task, the
 module that runs it (imported only where the task runs: it renders, and the API process never loads it), its
-repository (store/jobs.py's state machine over its table), where its files live in the blob store, and the events
-its end sends. The runner, the queue and the reaper treat every kind alike through this record."""
+repository (store/jobs.py's state machine over its table), what its work is called, where its files live in the
+blob store, and the events its end sends. The runner, the queue and the reaper treat every kind alike through this
+record."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -24,6 +25,8 @@ class JobKind:
     module: str
     records: type[Jobs]
     noun: str
+    activity: str
+    """What its work is called in a failure's message: "The render stopped making progress"."""
     blob_folder: str
     finished: Callable[[Runtime, str, announce.Deliver], None]
 
@@ -32,7 +35,10 @@ class JobKind:
         return f"{self.blob_folder}/{job_id}/"
 
 
-VIDEO = JobKind("render_video", "avatarstudio.jobs.render_job", Videos, "video", "videos", announce.video_finished)
-TWIN = JobKind("train_twin", "avatarstudio.jobs.train_job", Twins, "digital twin", "twins", announce.twin_finished)
-LIPSYNC = JobKind("render_lipsync", "avatarstudio.jobs.lipsync_job", Lipsyncs, "lipsync", "lipsyncs", announce.lipsync_finished)
+VIDEO = JobKind("render_video", "avatarstudio.jobs.render_job", Videos, "video", "render", "videos",
+                announce.video_finished)
+TWIN = JobKind("train_twin", "avatarstudio.jobs.train_job", Twins, "digital twin", "training", "twins",
+               announce.twin_finished)
+LIPSYNC = JobKind("render_lipsync", "avatarstudio.jobs.lipsync_job", Lipsyncs, "lipsync", "lipsync", "lipsyncs",
+                  announce.lipsync_finished)
 KINDS = (VIDEO, TWIN, LIPSYNC)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from avatarstudio import spec
 from avatarstudio.errors import RenderError
-from avatarstudio.jobs import announce, runner
+from avatarstudio.jobs import announce, runner, watchdog
 from avatarstudio.jobs.kinds import LIPSYNC
 from avatarstudio.jobs.render_job import resolver, store_outputs
 from avatarstudio.render import pipeline
@@ -24,9 +24,10 @@ PREPARE_SHARE = 0.4
 
 
 def run(runtime: Runtime, lipsync_id: str, deliver: announce.Deliver) -> None:
-    def work(workdir: Path, progress: runner.Progress) -> runner.Done:
+    def work(workdir: Path, watch: watchdog.Watch) -> runner.Done:
         from avatarstudio.render.twin import TwinError, prepare  # the render side loads mediapipe: only here
 
+        progress = watch.moved
         job = Lipsyncs(runtime.db).get(lipsync_id)
         if job is None:
             raise RenderError("not_found", f"The lipsync {lipsync_id} was deleted")
@@ -43,7 +44,7 @@ def run(runtime: Runtime, lipsync_id: str, deliver: announce.Deliver) -> None:
         rendered = pipeline.render(spec.VideoSpec((scene,), output, job.title), workdir / "render",
                                    resolver(runtime, workdir, {twin_id: prepared_dir}),
                                    progress=lambda done: progress(PREPARE_SHARE + done * (1 - PREPARE_SHARE)),
-                                   max_seconds=runtime.settings.max_video_seconds)
+                                   max_seconds=runtime.settings.max_video_seconds, planned=watch.planned)
         if job.mode == "precision":
             notes.append("mode precision renders like speed here: one lip-sync engine serves both")
         return runner.Done(rendered.duration, store_outputs(runtime, LIPSYNC.blob_prefix(lipsync_id), rendered),

@@ -1,6 +1,7 @@
 """Notices jobs (videos, digital twins, lipsyncs) whose worker died: a processing job without a recent heartbeat
 is retried, or failed with a reason once its attempts are used up, and a waiting job whose task left the queue
-without starting (a worker that died between taking it and claiming it) is queued again. No accepted job is lost."""
+without starting (a worker that died between taking it and claiming it) is queued again. A webhook delivery whose
+attempt's lease ran out (its worker died mid-attempt) is queued again too. No accepted job or event is lost."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from avatarstudio.jobs import retention
 from avatarstudio.jobs.kinds import KINDS, JobKind
+from avatarstudio.store.webhooks import WebhookEvents
 
 if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
@@ -24,7 +26,15 @@ def sweep(runtime: Runtime) -> list[str]:
     acted: list[str] = []
     for kind in KINDS:
         acted += _retry_stale(runtime, kind, cutoff) + _requeue_lost(runtime, kind, cutoff)
-    return acted
+    return acted + _requeue_cut_off_deliveries(runtime)
+
+
+def _requeue_cut_off_deliveries(runtime: Runtime) -> list[str]:
+    taken = WebhookEvents(runtime.db).take_back_cut_off()
+    for delivery_id, attempt in taken:
+        log.warning("webhook delivery %s was cut off mid-attempt; queueing attempt %d", delivery_id, attempt)
+        runtime.queue.deliver_again(delivery_id, attempt)
+    return [delivery_id for delivery_id, _ in taken]
 
 
 def _retry_stale(runtime: Runtime, kind: JobKind, cutoff: float) -> list[str]:

@@ -61,6 +61,10 @@ class JobQueue:
         for delivery_id in delivery_ids:
             self._deliver(delivery_id, 1)
 
+    def deliver_again(self, delivery_id: str, attempt: int) -> None:
+        """Queue a delivery whose attempt was cut off (jobs/reaper.py); `attempt` is the number of the next one."""
+        self._deliver(delivery_id, attempt)
+
     def ask(self, job: str, *args: object) -> object:
         """What the quick job `job` (one of QUICK_JOBS) returns for `args`, run by a worker; waits at most
         settings.quick_job_seconds, then gives up on it (ServiceError 503)."""

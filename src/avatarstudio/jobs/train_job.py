@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from avatarstudio import spec
 from avatarstudio.errors import RenderError
-from avatarstudio.jobs import announce, runner
+from avatarstudio.jobs import announce, runner, watchdog
 from avatarstudio.jobs.kinds import TWIN
 from avatarstudio.jobs.render_job import resolver
 from avatarstudio.store import twins
@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 
 def run(runtime: Runtime, twin_id: str, deliver: announce.Deliver) -> None:
-    def work(workdir: Path, progress: runner.Progress) -> runner.Done:
-        from avatarstudio.render.twin import TwinError, prepare  # the render side loads mediapipe: only here
+    def work(workdir: Path, watch: watchdog.Watch) -> runner.Done:
+        from avatarstudio.render.twin import TwinError, footage as source, prepare  # mediapipe loads: only here
 
         twin = twins.Twins(runtime.db).get(twin_id)
         if twin is None:
@@ -34,7 +34,8 @@ def run(runtime: Runtime, twin_id: str, deliver: announce.Deliver) -> None:
         out = workdir / "twin"
         out.mkdir()
         try:
-            prepared = prepare(footage, out, script=twin.script, progress=progress)
+            watch.planned(source.probe(footage).duration)
+            prepared = prepare(footage, out, script=twin.script, progress=watch.moved)
         except TwinError as error:
             raise RenderError(error.code, error.message) from None
         files = twins.store_files(runtime, twin_id, out)

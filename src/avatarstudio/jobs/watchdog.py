@@ -1,12 +1,12 @@
-"""The watch over one render: it beats the heartbeat only while the render moves, and stops the render when it
-does not.
+"""The watch over one long job (a video's render, a twin's training, a lipsync): it beats the heartbeat only
+while the job moves, and stops the job when it does not.
 
-A render is stopped (its child processes killed, its thread told at its next step) when its progress has not
-moved for `render_stall_seconds`, when it runs past its wall-clock budget (`render_budget_seconds` plus
-`render_budget_factor` times the video's length), when its video is no longer its own (deleted, or retried
-elsewhere), or when the worker shuts down. A heartbeat that kept beating while the render stood still would let a
-video stay `processing` forever. A stalled render is settled by the watch itself (`on_stall`: retried or failed),
-not by the render thread, which may be stuck where nothing can reach it.
+A job is stopped (its child processes killed, its thread told at its next step) when its progress has not moved
+for `render_stall_seconds`, when it runs past its wall-clock budget (`render_budget_seconds` plus
+`render_budget_factor` times the length of what it makes), when its record is no longer its own (deleted, or
+retried elsewhere), or when the worker shuts down. A heartbeat that kept beating while the job stood still would
+let it stay `processing` forever. A stalled job is settled by the watch itself (`on_stall`: retried or failed),
+not by the job's thread, which may be stuck where nothing can reach it.
 """
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from avatarstudio.render.processes import Children
-from avatarstudio.store.videos import Videos
 
 if TYPE_CHECKING:
+    from avatarstudio.jobs.kinds import JobKind
     from avatarstudio.runtime import Runtime
 
 STALLED = "render_stalled"
@@ -30,9 +30,9 @@ _watching_lock = threading.Lock()
 
 
 class Watch(threading.Thread):
-    def __init__(self, runtime: Runtime, video_id: str, attempt: int, on_stall: Callable[[], None]):
-        super().__init__(daemon=True, name=f"watch-{video_id}")
-        self.runtime, self.video_id, self.attempt = runtime, video_id, attempt
+    def __init__(self, runtime: Runtime, kind: JobKind, job_id: str, attempt: int, on_stall: Callable[[], None]):
+        super().__init__(daemon=True, name=f"watch-{job_id}")
+        self.runtime, self.kind, self.job_id, self.attempt = runtime, kind, job_id, attempt
         self._on_stall = on_stall
         self.children = Children()
         self.progress = 0
@@ -42,30 +42,30 @@ class Watch(threading.Thread):
 
     def __enter__(self) -> Watch:
         with _watching_lock:
-            _watching[self.video_id] = self
+            _watching[self.job_id] = self
         self.start()
         return self
 
     def __exit__(self, *_) -> None:
         self._finished.set()
         with _watching_lock:
-            _watching.pop(self.video_id, None)
+            _watching.pop(self.job_id, None)
 
     @property
     def stopped(self) -> str | None:
-        """Why the render was stopped (STALLED, GONE, SHUTDOWN), or None."""
+        """Why the job was stopped (STALLED, GONE, SHUTDOWN), or None."""
         return self.children.reason
 
     def moved(self, done: float) -> None:
-        """The render's progress callback. Raises processes.Stopped once the render was stopped, so a render busy
-        in Python (no child process to kill) ends at its next step."""
+        """The job's progress callback (`done` from 0 to 1). Raises processes.Stopped once the job was stopped, so
+        a job busy in Python (no child process to kill) ends at its next step."""
         self.children.check()
         percent = int(done * 100)
         if percent > self.progress:
             self.progress, self._moved_at = percent, time.monotonic()
 
     def planned(self, duration: float) -> None:
-        """The video's length is known: the budget grows with it."""
+        """The length of what the job makes (a video's, a twin's footage) is known: the budget grows with it."""
         settings = self.runtime.settings
         self._budget = settings.render_budget_seconds + settings.render_budget_factor * duration
 
@@ -79,14 +79,14 @@ class Watch(threading.Thread):
             if now - self._moved_at > settings.render_stall_seconds or now - self._started_at > self._budget:
                 self.stop(STALLED)
                 self._on_stall()
-            elif not Videos(self.runtime.db).beat(self.video_id, self.progress, self.attempt):
+            elif not self.kind.records(self.runtime.db).beat(self.job_id, self.progress, self.attempt):
                 self.stop(GONE)
             if self.stopped:
                 return
 
 
 def stop_all(reason: str) -> list[Watch]:
-    """Stop every render this process is watching (a shutdown whose grace period ran out); returns their watches."""
+    """Stop every job this process is watching (a shutdown whose grace period ran out); returns their watches."""
     with _watching_lock:
         watches = list(_watching.values())
     for watch in watches:

@@ -74,6 +74,9 @@ USER_AGENT = "avatarstudio-webhooks"
 
 
 PRIVATE_RECEIVERS = "AVATARSTUDIO_ALLOW_PRIVATE_WEBHOOKS"
+LEASE_MARGIN_SECONDS = 15.0
+"""How long past an attempt's own deadline its lease lasts: room to record the outcome, so a live worker's attempt
+is never taken for a cut-off one."""
 
 
 def receivers(allow_private: bool) -> outbound.Reach:
@@ -120,9 +123,11 @@ def emit(db: Database, event_type: str, event_data: dict, entity_id: str | None,
 
 
 def deliver(db: Database, delivery_id: str, reach: outbound.Reach, seconds: float) -> bool | None:
-    """One attempt, over within `seconds`. True: delivered; False: failed, worth retrying; None: nothing to do."""
+    """One attempt, over within `seconds`, under a lease a little longer (a worker killed mid-attempt leaves the
+    lease to run out, and the reaper queues the delivery again). True: delivered; False: failed, worth retrying;
+    None: nothing to do (not pending, or another worker's attempt is in flight)."""
     events = WebhookEvents(db)
-    delivery = events.pending(delivery_id)
+    delivery = events.claim(delivery_id, seconds + LEASE_MARGIN_SECONDS)
     if delivery is None:
         return None
     timestamp = int(time.time())

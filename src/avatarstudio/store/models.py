@@ -131,6 +131,9 @@ class WebhookEvent(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[float] = mapped_column(Float, default=now)
+    claimed_until: Mapped[float | None] = mapped_column(Float, nullable=True)
+    """While an attempt is in flight: when its lease ends. A lease that ends with the delivery still pending was
+    cut off (its worker died mid-attempt), and the reaper queues the delivery again."""
 
 
 class WebhookAttempt(Base):

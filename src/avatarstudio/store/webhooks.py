@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, select, update
 
-from avatarstudio.store.models import WebhookAttempt, WebhookEndpoint, WebhookEvent, new_id
+from avatarstudio.store.models import WebhookAttempt, WebhookEndpoint, WebhookEvent, new_id, now
 from avatarstudio.store.paging import Page, page_of_query
 from avatarstudio.store.repository import Repository
 
@@ -65,28 +65,49 @@ class WebhookEvents(Repository[WebhookEvent]):
             session.add_all(rows)
         return [row.id for row in rows]
 
-    def pending(self, delivery_id: str) -> Delivery | None:
-        """The delivery while it is still pending (None once delivered or given up, or when it does not exist),
-        signed with its endpoint's current secret."""
+    def claim(self, delivery_id: str, lease_seconds: float) -> Delivery | None:
+        """The delivery, leased to the caller for `lease_seconds` to make one attempt, signed with its endpoint's
+        current secret; None when it is not pending (delivered, given up, gone) or another attempt holds its
+        lease. One guarded UPDATE: of two workers handed the same delivery, one attempts it."""
+        claimed = update(WebhookEvent).where(
+            WebhookEvent.id == delivery_id, WebhookEvent.status == "pending",
+            (WebhookEvent.claimed_until.is_(None)) | (WebhookEvent.claimed_until < now()),
+        ).values(claimed_until=now() + lease_seconds)
         with self.db.session() as session:
-            row = session.get(WebhookEvent, delivery_id)
-            if row is None or row.status != "pending":
+            if session.execute(claimed).rowcount != 1:
                 return None
+            row = session.get(WebhookEvent, delivery_id)
             endpoint = session.get(WebhookEndpoint, row.endpoint_id) if row.endpoint_id else None
             return Delivery(row.url, row.body.encode(), row.event_id, endpoint.secret if endpoint else None,
                             row.event_type, row.entity_id)
 
     def attempted(self, delivery_id: str, delivered: bool, status_code: int | None, error: str | None) -> int:
-        """Counts one attempt with its outcome, atomically with marking the event delivered when it was; returns
-        the attempt's number."""
+        """Counts one attempt with its outcome, atomically with marking the event delivered when it was and with
+        ending the attempt's lease; returns the attempt's number."""
         with self.db.session() as session:
             row = session.get(WebhookEvent, delivery_id)
             row.attempts += 1
+            row.claimed_until = None
             session.add(WebhookAttempt(event_id=delivery_id, number=row.attempts, status_code=status_code,
                                        error=error))
             if delivered:
                 row.status = "delivered"
             return row.attempts
+
+    def take_back_cut_off(self) -> list[tuple[str, int]]:
+        """The pending deliveries whose attempt's lease ran out (the worker making it died mid-attempt), with the
+        number their next attempt has. Each is taken back by a guarded UPDATE that ends its lease, so of several
+        reapers one re-queues it."""
+        with self.db.session() as session:
+            expired = session.execute(select(WebhookEvent.id, WebhookEvent.attempts, WebhookEvent.claimed_until).where(
+                WebhookEvent.status == "pending", WebhookEvent.claimed_until < now())).all()
+            taken = []
+            for delivery_id, attempts, until in expired:
+                if session.execute(update(WebhookEvent).where(
+                        WebhookEvent.id == delivery_id, WebhookEvent.claimed_until == until,
+                        WebhookEvent.status == "pending").values(claimed_until=None)).rowcount == 1:
+                    taken.append((delivery_id, attempts + 1))
+            return taken
 
     def attempts_by_outcome(self) -> dict[str, int]:
         """Every delivery attempt so far, counted as delivered (a 2xx answer) or failed (anything else)."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar, Literal, TypeVar, get_args, get_origin
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from avatarstudio.errors import ServiceError, invalid
 
@@ -18,6 +19,24 @@ MAX_LABEL = 1000
 Label = Annotated[str, Field(max_length=MAX_LABEL)]
 """Titles, callback ids, prompts: stored, and returned in every list, so bounded."""
 Pitch = Annotated[float, Field(ge=-50, le=50)]
+MAX_URL = 2048
+"""Browsers and CDNs stop near 2 KB; a longer URL is stored with its job and sent in every webhook for nothing."""
+
+
+def absolute_http(url: str) -> str:
+    """`url` when it is an absolute http(s) URL with a host; ValueError otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return url
+
+
+HttpUrl = Annotated[str, Field(max_length=MAX_URL), AfterValidator(absolute_http)]
+"""Every URL a request gives (media to fetch, callback_url, webhook endpoints, a redirect after consent): bounded,
+and http(s) with a host, so a bad one is a 400 naming its field instead of a job failing later. Whether its
+address may be reached is decided when it is used (outbound.py), as DNS can change in between."""
+AssetIdOrUrl = Annotated[str, Field(max_length=MAX_URL)]
+"""v1's input_audio: an uploaded asset's id or a URL, told apart (and a URL checked) once assets can be looked up."""
 
 
 class Wire(BaseModel):
@@ -97,7 +116,7 @@ class SimpleBackground(Wire):
 
     type: Literal["color", "image"]
     value: HexColor | None = None
-    url: str | None = None
+    url: HttpUrl | None = None
     asset_id: str | None = None
 
     @model_validator(mode="after")

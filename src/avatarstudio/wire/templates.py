@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from avatarstudio.wire.common import Dimension, Wire
+from avatarstudio.wire.common import Dimension, HttpUrl, Wire
 
 Kind = Literal["text", "image", "video", "audio", "voice", "character"]
 
@@ -34,7 +34,7 @@ class GenerateFromTemplate(Wire):
     caption: bool | None = None
     dimension: Dimension | None = None
     test: bool = False
-    callback_url: str | None = None
+    callback_url: HttpUrl | None = None
     callback_id: str | None = None
     folder_id: str | None = None
     variables: Variables = {}

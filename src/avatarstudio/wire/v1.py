@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from avatarstudio.wire.common import Dimension, Label, Script, Wire
+from avatarstudio.wire.common import AssetIdOrUrl, Dimension, HttpUrl, Label, Script, Wire
 
 
 class WebmRequest(Wire):
@@ -13,11 +13,11 @@ class WebmRequest(Wire):
     avatar_style: Literal["normal", "closeUp"] = "normal"
     input_text: Script | None = None
     voice_id: str | None = None
-    input_audio: str | None = None
+    input_audio: AssetIdOrUrl | None = None
     dimension: Dimension = Dimension(width=1280, height=720)
     title: Label | None = None
     callback_id: Label | None = None
-    callback_url: str | None = None
+    callback_url: HttpUrl | None = None
 
     @model_validator(mode="after")
     def _text_or_audio(self) -> "WebmRequest":

@@ -6,7 +6,8 @@ from typing import Annotated, Literal, Union
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from avatarstudio.wire.common import (
-    XY, Dimension, HexColor, Label, Pitch, Script, SimpleBackground, Speed, VoiceSettings, Wire, exactly_one, tag_of,
+    XY, Dimension, HexColor, HttpUrl, Label, Pitch, Script, SimpleBackground, Speed, VoiceSettings, Wire, exactly_one,
+    tag_of,
 )
 
 Expressiveness = Literal["low", "medium", "high"]
@@ -14,11 +15,11 @@ Expressiveness = Literal["low", "medium", "high"]
 
 class AvatarIVRequest(Wire):
     avatar_id: str | None = None
-    image_url: str | None = None
+    image_url: HttpUrl | None = None
     image_asset_id: str | None = None
     script: Script | None = None
     voice_id: str | None = None
-    audio_url: str | None = None
+    audio_url: HttpUrl | None = None
     audio_asset_id: str | None = None
     title: Label | None = None
     resolution: Literal["1080p", "720p"] = "1080p"
@@ -28,7 +29,7 @@ class AvatarIVRequest(Wire):
     remove_background: bool = False
     background: SimpleBackground | None = None
     voice_settings: VoiceSettings = VoiceSettings()
-    callback_url: str | None = None
+    callback_url: HttpUrl | None = None
     callback_id: Label | None = None
     folder_id: str | None = None
 
@@ -103,7 +104,7 @@ class TextVoice(Wire):
 
 class AudioVoice(Wire):
     type: Literal["audio"]
-    audio_url: str | None = None
+    audio_url: HttpUrl | None = None
     audio_asset_id: str | None = None
 
     @model_validator(mode="after")
@@ -138,7 +139,7 @@ class ColorBackground(Wire):
 
 class ImageBackground(Wire):
     type: Literal["image"]
-    url: str | None = None
+    url: HttpUrl | None = None
     image_asset_id: str | None = None
     fit: Literal["crop", "cover", "contain", "none"] = "cover"
 
@@ -150,7 +151,7 @@ class ImageBackground(Wire):
 
 class VideoBackground(Wire):
     type: Literal["video"]
-    url: str | None = None
+    url: HttpUrl | None = None
     video_asset_id: str | None = None
     play_style: Literal["freeze", "loop", "fit_to_scene"] = "loop"
     fit: Literal["crop", "cover", "contain", "none"] = "cover"
@@ -196,15 +197,15 @@ class GenerateRequest(Wire):
     video_inputs: Annotated[list[VideoInput], Field(min_length=1, max_length=50)]
     dimension: Dimension = Dimension(width=1920, height=1080)
     folder_id: str | None = None
-    callback_url: str | None = None
+    callback_url: HttpUrl | None = None
 
 
 class VideoAvatarRequest(Wire):
     """POST /v2/video_avatar (HeyGen's digital twin API): footage and consent by URL, fetched by the training job.
     `script` is our extension: what the person says in the footage, for exact alignment."""
 
-    training_footage_url: Annotated[str, Field(min_length=1)]
-    video_consent_url: str | None = None
+    training_footage_url: HttpUrl
+    video_consent_url: HttpUrl | None = None
     avatar_name: Annotated[str, Field(min_length=1, max_length=200)]
-    callback_url: str | None = None
+    callback_url: HttpUrl | None = None
     script: Script | None = None

@@ -6,13 +6,15 @@ from typing import Annotated, Literal, Union
 from pydantic import Discriminator, Field, Tag, model_validator
 
 from avatarstudio.errors import invalid
-from avatarstudio.wire.common import Label, Script, SimpleBackground, VoiceSettings, Wire, exactly_one, tag_of
+from avatarstudio.wire.common import (
+    HttpUrl, Label, Script, SimpleBackground, VoiceSettings, Wire, exactly_one, tag_of,
+)
 from avatarstudio.wire.v2 import Expressiveness
 
 
 class ImageByUrl(Wire):
     type: Literal["url"]
-    url: str
+    url: HttpUrl
 
 
 class ImageByAsset(Wire):
@@ -59,11 +61,11 @@ class CreateVideoBase(Wire):
     aspect_ratio: Literal["16:9", "9:16", "4:5", "5:4", "1:1", "auto"] | None = None
     background: SimpleBackground | None = None
     remove_background: bool | None = None
-    callback_url: str | None = None
+    callback_url: HttpUrl | None = None
     callback_id: Label | None = None
     script: Script | None = None
     voice_id: str | None = None
-    audio_url: str | None = None
+    audio_url: HttpUrl | None = None
     audio_asset_id: str | None = None
     voice_settings: VoiceSettings | None = None
     motion_prompt: Label | None = None
@@ -89,7 +91,7 @@ class CreateVideoFromAvatar(CreateVideoBase):
 class CreateVideoFromImage(CreateVideoBase):
     type: Literal["image"] = "image"
     image: ImageInput | None = None
-    image_url: str | None = None
+    image_url: HttpUrl | None = None
     image_asset_id: str | None = None
 
     @model_validator(mode="after")
@@ -124,7 +126,7 @@ VARIANTS: dict[str, type[CreateVideoBase]] = {"avatar": CreateVideoFromAvatar, "
 
 class CreateBatchRequest(Wire):
     title: Label | None = None
-    callback_url: str | None = None
+    callback_url: HttpUrl | None = None
     videos: Annotated[list[CreateVideo], Field(min_length=1, max_length=100)]
 
 
@@ -162,7 +164,7 @@ class CreateDigitalTwinRequest(Wire):
     file: FileInput
     avatar_group_id: str | None = None
     script: Script | None = None
-    callback_url: str | None = None
+    callback_url: HttpUrl | None = None
 
 
 CreateAvatar = Annotated[
@@ -177,7 +179,7 @@ class ConsentRequest(Wire):
 
     consent_video: FileInput | None = None
     consent_text: Annotated[str, Field(max_length=5000)] | None = None
-    reroute_url: str | None = None
+    reroute_url: HttpUrl | None = None
 
 
 class UpdateLookRequest(Wire):
@@ -186,7 +188,7 @@ class UpdateLookRequest(Wire):
 
 class MediaByUrl(Wire):
     type: Literal["url"]
-    url: str
+    url: HttpUrl
 
 
 class MediaByAsset(Wire):
@@ -207,7 +209,7 @@ class CreateLipsyncRequest(Wire):
     video: MediaInput
     audio: MediaInput
     title: str | None = None
-    callback_url: str | None = None
+    callback_url: HttpUrl | None = None
     callback_id: str | None = None
     enable_caption: bool = False
     start_time: Annotated[float, Field(ge=0)] | None = None

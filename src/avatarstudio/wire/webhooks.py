@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator
 
 from avatarstudio.jobs.webhooks import SUBSCRIBABLE
-from avatarstudio.wire.common import Wire
+from avatarstudio.wire.common import HttpUrl, Wire
 
 
 def _known_event(name: str) -> str:
@@ -16,16 +15,8 @@ def _known_event(name: str) -> str:
     return name
 
 
-def _http_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an absolute http:// or https:// URL")
-    return url
-
-
 # Item-level validation, so that an unknown type is reported as `events.N`.
 EventType = Annotated[str, AfterValidator(_known_event)]
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
 
 
 class EndpointCreate(Wire):

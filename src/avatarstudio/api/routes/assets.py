@@ -4,11 +4,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.inputs import bounded_body, runtime_of
+from avatarstudio.api.inputs import bounded_body, bounded_form, form_file, runtime_of
+from avatarstudio.api.openapi import multipart_file
 from avatarstudio.api.auth import require_key
 from avatarstudio.errors import ServiceError
 from avatarstudio.jobs import quick
@@ -73,13 +74,16 @@ def talking_photo_list(request: Request, key_id: Key) -> dict:
                           "image_url": runtime.url_for(asset.blob_key)} for asset in photos])
 
 
-@router.post("/v3/assets", summary="Upload a file (multipart field `file`, at most 32 MB)")
-async def upload_v3(request: Request, key_id: Key, file: UploadFile) -> dict:
+@router.post("/v3/assets", summary="Upload a file (multipart field `file`, at most 32 MB)",
+             openapi_extra=multipart_file())
+async def upload_v3(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
-    data = await file.read(V3_MAX_BYTES + 1)
-    if len(data) > V3_MAX_BYTES:
-        raise ServiceError("payload_too_large", "file is invalid: uploads are limited to 32 MB", param="file")
-    asset = await run_in_threadpool(save_asset, runtime, key_id, data, name=file.filename or "")
+    form = await bounded_form(request, V3_MAX_BYTES)
+    try:
+        data, name = await form_file(form, "file", V3_MAX_BYTES)
+    finally:
+        await form.close()
+    asset = await run_in_threadpool(save_asset, runtime, key_id, data, name=name)
     return envelopes.v3({"asset_id": asset.id, "url": runtime.url_for(asset.blob_key), "mime_type": asset.mime_type,
                          "size_bytes": asset.size_bytes})
 

@@ -27,7 +27,7 @@ BULK_STATUS = {"waiting": "queued"}
 
 def _media(runtime: Runtime, given: wire_v3.MediaByUrl | wire_v3.MediaByAsset, kind: str, param: str) -> dict:
     if isinstance(given, wire_v3.MediaByUrl):
-        return url_ref(given.url, f"{param}.url")
+        return url_ref(given.url)
     return asset_ref(runtime, given.asset_id, kind, f"{param}.asset_id")
 
 

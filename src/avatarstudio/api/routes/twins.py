@@ -11,13 +11,13 @@ import html
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
 from avatarstudio.api.auth import require_key
-from avatarstudio.api.inputs import json_body, runtime_of
+from avatarstudio.api.inputs import bounded_form, form_file, json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.api.routes.avatars import twin_created
 from avatarstudio.api.twin_inputs import (
@@ -29,7 +29,7 @@ from avatarstudio.runtime import Runtime
 from avatarstudio.store import twins
 from avatarstudio.store.models import Twin
 from avatarstudio.store.signing import signed_query, verify
-from avatarstudio.uploads import save_asset
+from avatarstudio.uploads import MAX_BYTES, save_asset
 from avatarstudio.wire import v2 as wire_v2
 from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import parse
@@ -124,10 +124,16 @@ def consent_page(request: Request, group_id: str, expires: int = 0, signature: s
 
 @router.post("/consent/{group_id}", include_in_schema=False)
 async def consent_page_submit(request: Request, group_id: str, expires: int = 0, signature: str = "",
-                              reroute_url: str = "", confirm: Annotated[str, Form()] = "",
-                              consent_video: Annotated[UploadFile | None, File()] = None) -> Response:
+                              reroute_url: str = "") -> Response:
     runtime = runtime_of(request)
-    data = await consent_video.read() if consent_video is not None else b""
+    # The signed link is checked before the body is read: without one, nothing is uploaded.
+    await run_in_threadpool(_check_link, runtime, group_id, expires, signature, reroute_url)
+    form = await bounded_form(request, MAX_BYTES["video"], "consent_video")
+    try:
+        confirm = form.get("confirm")
+        data = (await form_file(form, "consent_video", MAX_BYTES["video"], required=False))[0]
+    finally:
+        await form.close()
 
     def handle() -> Response:
         looks = _check_link(runtime, group_id, expires, signature, reroute_url)
