@@ -209,7 +209,8 @@ def test_lipsync_batch_items_succeed_or_fail_alone(client: httpx.Client, footage
     good = {"video": {"type": "url", "url": f"{footage_url}/jwpIntro.mp4"}, "audio": audio, "title": "good"}
     too_many = client.post("/v3/lipsyncs/batches", json={"lipsyncs": [good] * 5})  # the cap is 4 by default
     assert too_many.status_code == 429 and too_many.headers["Retry-After"], too_many.text
-    items = [good, {**good, "mode": "fast"}, {"video": {"type": "url", "url": f"{footage_url}/text.mp4"}, "audio": audio}]
+    items = [good, {**good, "mode": "fast"}, {"video": {"type": "url", "url": f"{footage_url}/text.mp4"}, "audio": audio},
+             "not an object"]
     with Receiver() as receiver:
         body = {"title": "three", "callback_url": receiver.url, "lipsyncs": items}
         created = client.post("/v3/lipsyncs/batches", json=body, headers={"Idempotency-Key": "batch-1"})
@@ -221,13 +222,14 @@ def test_lipsync_batch_items_succeed_or_fail_alone(client: httpx.Client, footage
                     lambda data: data["status"] != "processing")
         event = receiver.wait_for(lambda d: d.payload["event_type"] == "batch.finished")[0].payload
     assert event["event_data"]["batch_id"] == batch_id
-    assert done["status"] == "completed" and done["total_items"] == 3, done
-    assert done["counts_by_status"] == {"completed": 1, "failed": 2}, done
-    first, refused, broken = done["items"]
-    assert [item["item_index"] for item in done["items"]] == [0, 1, 2] and first["status"] == "completed"
+    assert done["status"] == "completed" and done["total_items"] == 4, done
+    assert done["counts_by_status"] == {"completed": 1, "failed": 3}, done
+    first, refused, broken, not_an_object = done["items"]
+    assert [item["item_index"] for item in done["items"]] == [0, 1, 2, 3] and first["status"] == "completed"
+    assert not_an_object["error"]["message"] == "lipsyncs.3: request body must be a JSON object"
     assert refused["error"]["code"] == "invalid_parameter" and "lipsyncs.1: mode" in refused["error"]["message"]
     assert broken["status"] == "failed" and broken["error"]["message"].startswith("video:")
     assert lipsync(client, first["video_id"]).json()["data"]["title"] == "good"
     statuses = client.get("/v3/lipsyncs/statuses", params={"batch_ids": batch_id}).json()["data"]
     assert [(item["item_index"], item["status"]) for item in statuses] == [(0, "completed"), (1, "failed"),
-                                                                         (2, "failed")]
+                                                                         (2, "failed"), (3, "failed")]

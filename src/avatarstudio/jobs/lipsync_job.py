@@ -50,7 +50,8 @@ def run(runtime: Runtime, lipsync_id: str, deliver: announce.Deliver) -> None:
         except TwinError as error:
             raise RenderError(error.code, f"video: {error.message}") from None
         twin_id = f"lipsync-{lipsync_id}"
-        output, notes = _output(prepared, formats.probe(footage), options, job.captions)
+        # The source's own format, not the cut's (cut.py re-encodes the part at a much higher bitrate).
+        output, notes = _output(prepared, formats.probe(source), options, job.captions)
         try:
             soundtrack.new_audio(resolve(spec.MediaRef(**job.audio), "audio"), workdir / AUDIO_FILE,
                                  options.speech_enhancement, None if options.dynamic_duration else prepared.duration)

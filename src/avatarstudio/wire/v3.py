@@ -1,7 +1,7 @@
 """POST /v3/videos (seed 002: type avatar; plus type image, nested or flat image fields) and batches."""
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
@@ -239,7 +239,7 @@ class CreateLipsyncBatchRequest(Wire):
 
     title: Label | None = None
     callback_url: str | None = None
-    lipsyncs: Annotated[list[dict], Field(min_length=1, max_length=100)]
+    lipsyncs: Annotated[list[Any], Field(min_length=1, max_length=100)]
 
 
 class UpdateLipsyncRequest(Wire):
