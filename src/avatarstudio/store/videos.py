@@ -60,8 +60,8 @@ class Videos(Jobs[Video]):
                        batch: Batch | None = None) -> int | None:
         """Adds the videos or lipsyncs (and their batch) only if the key then has at most `cap` of them waiting or
         processing (a record added already failed does not count); else adds nothing and returns how many it has
-        now. Counting and adding are one transaction under the key's
-        lock row, so concurrent creates cannot overshoot the cap (on SQLite and PostgreSQL alike)."""
+        now. Counting and adding are one transaction under the key's lock row, so concurrent creates cannot
+        overshoot the cap (on SQLite and PostgreSQL alike)."""
         for tries_left in (1, 0):
             try:
                 with self.db.session() as session:

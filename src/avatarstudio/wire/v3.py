@@ -224,7 +224,7 @@ class CreateLipsyncRequest(Wire):
     enable_watermark: bool = False
 
     @model_validator(mode="after")
-    def _span(self) -> "CreateLipsyncRequest":
+    def _span_and_rate(self) -> "CreateLipsyncRequest":
         if self.start_time is not None and self.end_time is not None and self.end_time <= self.start_time:
             raise invalid("end_time", f"must be after start_time ({self.start_time:g} s)")
         if self.fps_mode == "vfr":
@@ -238,7 +238,7 @@ class CreateLipsyncBatchRequest(Wire):
     objects; the route parses each as a CreateLipsyncRequest."""
 
     title: Label | None = None
-    callback_url: str | None = None
+    callback_url: HttpUrl | None = None
     lipsyncs: Annotated[list[Any], Field(min_length=1, max_length=100)]
 
 

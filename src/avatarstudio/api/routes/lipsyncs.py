@@ -65,16 +65,12 @@ def _new_lipsync(runtime: Runtime, key_id: str, payload: object, batch_id: str |
         batch_id=batch_id, item_index=item_index, status="waiting", notes=[], files={})
 
 
-def _refused_item(key_id: str, payload: object, batch_id: str, item_index: int, error: ServiceError) -> Lipsync:
-    """A batch item whose payload was refused: stored failed at once, with the reason, so the rest go on."""
-    given = payload if isinstance(payload, dict) else {}
-    words = f"lipsyncs.{item_index}: {error.message}"
-    callback_url, callback_id = (given.get(name) if isinstance(given.get(name), str) else None
-                                 for name in ("callback_url", "callback_id"))
+def _refused_item(key_id: str, batch_id: str, item_index: int, error: ServiceError) -> Lipsync:
+    """A batch item whose payload was refused: stored failed at once, with the reason, so the rest go on. None of
+    its fields is kept (its callback_url, say, may be the very thing refused)."""
     return Lipsync(id=new_id(), key_id=key_id, video={}, audio={}, title=None, captions=False, mode="speed",
-                   callback_id=callback_id, callback_url=callback_url, options={}, batch_id=batch_id,
-                   item_index=item_index, status="failed", completed_at=now(), error_code=error.code,
-                   error_message=words, notes=[], files={})
+                   options={}, batch_id=batch_id, item_index=item_index, status="failed", completed_at=now(),
+                   error_code=error.code, error_message=f"lipsyncs.{item_index}: {error.message}", notes=[], files={})
 
 
 @router.post("/v3/lipsyncs", summary="Re-sync a video's lips to new audio", openapi_extra=body(wire_v3.CreateLipsyncRequest))
@@ -95,8 +91,8 @@ async def create(request: Request, key_id: Key) -> dict:
              openapi_extra=body(wire_v3.CreateLipsyncBatchRequest))
 async def create_batch(request: Request, key_id: Key,
                        idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None):
-    """Each item is checked and made on its own: one that is refused is stored failed with its reason (its
-    callback_url hears lipsync.fail), and the others go on. Every item that will render counts against the key's
+    """Each item is checked and made on its own: one that is refused is stored failed with its reason (the
+    registered webhook endpoints hear lipsync.fail), and the others go on. Every item that will render counts against the key's
     concurrency cap, all of them at once or none."""
     runtime = runtime_of(request)
     raw, payload = await json_body(request)
@@ -110,7 +106,7 @@ async def create_batch(request: Request, key_id: Key,
             try:
                 jobs.append(_new_lipsync(runtime, key_id, item, batch.id, index))
             except ServiceError as error:
-                jobs.append(_refused_item(key_id, item, batch.id, index, error))
+                jobs.append(_refused_item(key_id, batch.id, index, error))
         submit.admit(runtime, key_id, jobs, batch)
         for job in jobs:
             if job.status == "failed":
