@@ -6,15 +6,18 @@ HeyGen envelope, so a field only matters to the video if it survives into this m
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Literal
 
 
 @dataclass(frozen=True)
 class MediaRef:
-    """A file the render needs: an uploaded asset (by id), a remote URL fetched under the safety rules, or a
-    prepared digital twin (by id; it resolves to a local directory of render/twin's files)."""
+    """A file the render needs: an uploaded asset (by id), a remote URL fetched under the safety rules, a
+    prepared digital twin (by id; it resolves to a local directory of render/twin's files), or a file the
+    rendering job made itself in its work dir (by name: a lipsync's cleaned audio, the default watermark; never in
+    a stored spec, as no other process has that folder)."""
 
-    kind: Literal["asset", "url", "twin"]
+    kind: Literal["asset", "url", "twin", "local"]
     value: str
 
 
@@ -137,8 +140,18 @@ class Output:
     width: int
     height: int
     container: Literal["mp4", "webm"] = "mp4"
-    fps: int = 25
+    fps: int | Fraction = 25
+    """Frames a second: a whole number, or the exact Fraction of a source's rate (30000/1001) that a lipsync keeps.
+    The encoder takes it as it is; every other stage counts with `rate`."""
     captions: bool = False
+    bitrate: int | None = None
+    """Video bits a second to aim at (a lipsync keeping its source's encoding); None: the encoder's constant
+    quality."""
+
+    @property
+    def rate(self) -> int | float:
+        """`fps` as a plain number for arithmetic (numpy turns a Fraction into slow arrays of objects)."""
+        return self.fps if isinstance(self.fps, int) else float(self.fps)
 
 
 @dataclass(frozen=True)
@@ -162,10 +175,12 @@ class VideoSpec:
     watermark: Watermark | None = None
 
 
-SPEC_VERSION = 2
+SPEC_VERSION = 3
 """The stored form's version. A change that older readers would misread (a renamed field, a new meaning) raises
 it, and from_dict converts each older version it still meets; records from before versions existed are 1.
-2: TextSpeech.pronunciations (an older reader cannot build it; version 1 records read with none)."""
+2: TextSpeech.pronunciations (an older reader cannot build it; version 1 records read with none).
+3: Output.fps may be a fraction, stored as "num/den", and Output.bitrate (an older reader cannot build either;
+version 1 and 2 records have whole rates and no bitrate)."""
 
 OUTPUT_ROLES = ("video", "thumbnail", "gif", "srt", "vtt", "ass", "captioned")
 """The files a render makes, by role; a video's stored files are keyed by these ("captioned" only when captions
@@ -189,6 +204,8 @@ def _encode(value):
         return fields
     if isinstance(value, tuple):
         return [_encode(item) for item in value]
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
     return value
 
 
@@ -210,7 +227,9 @@ def from_dict(data: dict) -> VideoSpec:
     )
     mark = data.get("watermark")
     watermark = Watermark(**{**mark, "image": _media(mark["image"])}) if mark else None
-    return VideoSpec(scenes, Output(**data["output"]), data.get("title"), watermark)
+    output = data["output"]
+    fps = Fraction(output["fps"]) if isinstance(output["fps"], str) else output["fps"]
+    return VideoSpec(scenes, Output(**{**output, "fps": fps}), data.get("title"), watermark)
 
 
 def _media(data: dict | None) -> MediaRef | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 
 _DIRECT_UPLOADS = "Direct (multi-part, pre-signed) asset uploads"
-_LIPSYNC_BATCHES = "Lipsync batches (each lipsync is made with POST /v3/lipsyncs)"
 _TRANSLATE = "Video translation"
 _STREAMING = "Interactive (streaming) avatars"
 _PERSONALIZED = "Personalized video campaigns"
@@ -30,8 +29,6 @@ KNOWN_PATHS: tuple[tuple[str, str, str], ...] = (
     ("POST", "/v3/background-removals", "Background removal of uploaded videos"),
     ("POST", "/v3/video-agents", "Video agent (videos written from a prompt)"),
     ("POST", "/v1/video_agent/generate", "Video agent (videos written from a prompt)"),
-    ("POST", "/v3/lipsyncs/batches", _LIPSYNC_BATCHES),
-    ("GET", "/v3/lipsyncs/batches/{batch_id}", _LIPSYNC_BATCHES),
     ("POST", "/v3/voices/clone", _CLONING),
     ("DELETE", "/v3/voices/{voice_id}", _CLONING),
     ("POST", "/v2/video_translate", _TRANSLATE),

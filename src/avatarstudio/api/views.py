@@ -5,7 +5,10 @@ from avatarstudio.errors import FAILURE_V1_CODES
 from avatarstudio.jobs.announce import share_page
 from avatarstudio.runtime import Runtime
 from avatarstudio.spec import OUTPUT_ROLES
-from avatarstudio.store.models import Video
+from avatarstudio.store.batches import Batches
+from avatarstudio.store.jobs import Jobs
+from avatarstudio.store.models import Lipsync, Video
+from avatarstudio.store.paging import page_of_list
 
 V2_STATUS = {"waiting": "pending"}
 """v2/v3 say pending where v1 says waiting."""
@@ -54,7 +57,34 @@ def v1_list_item(video: Video) -> dict:
             "created_at": int(video.created_at), "type": "GENERATED", "folder_id": video.folder_id}
 
 
-def status_item(video: Video) -> dict:
+def status_item(video: Video | Lipsync) -> dict:
+    """One entry of the shared status read model (/v3/videos/statuses, /v3/lipsyncs/statuses): a lipsync's id is
+    its video_id there."""
     error = {"code": video.error_code, "message": video.error_message} if video.status == "failed" else None
     return {"video_id": video.id, "status": video.status, "error": error, "batch_id": video.batch_id,
             "item_index": video.item_index}
+
+
+BATCH_ITEM_STATUS = {"waiting": "queued"}
+
+
+def batch(records: Jobs, batch_id: str, token: str | None, limit: int) -> dict:
+    """GET /v3/videos/batches/{id} and /v3/lipsyncs/batches/{id} (`records`: the Videos or the Lipsyncs): the
+    aggregate status, counts by item status, and one page of items in item order."""
+    batch = Batches(records.db).require(batch_id)
+    items = records.in_batch(batch_id)
+    counts: dict[str, int] = {}
+    for item in items:
+        name = BATCH_ITEM_STATUS.get(item.status, item.status)
+        counts[name] = counts.get(name, 0) + 1
+    page = page_of_list(items, token, limit)
+    open_items = counts.get("queued", 0) + counts.get("processing", 0)
+    aggregate = "processing" if open_items else ("failed" if counts.get("failed") == len(items) else "completed")
+    return {
+        "batch_id": batch.id, "title": batch.title, "status": aggregate, "created_at": int(batch.created_at),
+        "total_items": batch.total_items, "counts_by_status": counts,
+        "items": [{"item_index": item.item_index, "video_id": item.id,
+                   "status": BATCH_ITEM_STATUS.get(item.status, item.status),
+                   "error": status_item(item)["error"]} for item in page.items],
+        "has_more": page.has_more, "next_token": page.next_token,
+    }

@@ -76,10 +76,12 @@ def lipsync_finished(runtime: Runtime, lipsync_id: str, deliver: Deliver) -> Non
     job = Lipsyncs(runtime.db).get(lipsync_id)
     if job is None:
         return
-    base = {"lipsync_id": job.id, "callback_id": job.callback_id}
+    base = {"lipsync_id": job.id, "callback_id": job.callback_id, "folder_id": job.folder_id}
     if job.status == "completed":
         data = {**base, "url": runtime.url_for(job.files.get("video")), "caption_url": runtime.url_for(job.files.get("srt"))}
-        deliver(webhooks.emit(runtime.db, "lipsync.success", data, lipsync_id, job.callback_url))
+        ids = webhooks.emit(runtime.db, "lipsync.success", data, lipsync_id, job.callback_url)
     else:
-        deliver(webhooks.emit(runtime.db, "lipsync.fail", {**base, "msg": job.error_message}, lipsync_id,
-                              job.callback_url))
+        ids = webhooks.emit(runtime.db, "lipsync.fail", {**base, "msg": job.error_message}, lipsync_id, job.callback_url)
+    if job.batch_id:
+        ids += _batch_finished(runtime, job.batch_id)
+    deliver(ids)

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 def resolver(runtime: Runtime, workdir: Path, prepared: dict[str, Path] | None = None) -> pipeline.MediaResolver:
     """Assets from the blob store, URLs through the safe fetch, twins as a local directory of their files:
-    `prepared` (a lipsync's footage, prepared in this job) or a stored twin's local copy."""
+    `prepared` (a lipsync's footage, prepared in this job) or a stored twin's local copy; local files by their
+    name in `workdir`."""
     settings = runtime.settings
     prepared = prepared or {}
 
@@ -35,6 +36,9 @@ def resolver(runtime: Runtime, workdir: Path, prepared: dict[str, Path] | None =
                 return twins.local_copy(runtime, ref.value)
             except twins.TwinUnavailable as error:
                 raise RenderError("avatar_not_found", str(error)) from None
+        if ref.kind == "local":
+            # A name, never a path: nothing outside the job's own folder can be reached this way.
+            return workdir / Path(ref.value).name
         if ref.kind == "asset":
             asset = Assets(runtime.db).get(ref.value)
             key = asset.blob_key if asset is not None else None

@@ -7,21 +7,21 @@ from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.folders import Folders
 from avatarstudio.store.glossaries import Glossaries
-from avatarstudio.store.models import Batch, Video, new_id
+from avatarstudio.store.models import Batch, Lipsync, Video, new_id
 from avatarstudio.store.videos import Videos
 from avatarstudio.translate import Translated
 
 RETRY_AFTER_SECONDS = 10
 
 
-def admit(runtime: Runtime, key_id: str, videos: list[Video], batch: Batch | None = None) -> None:
-    """Stores the videos (and their batch) only if the key has room for all of them under its cap, atomically;
-    else 429. Batch items count like any other video."""
+def admit(runtime: Runtime, key_id: str, videos: list[Video | Lipsync], batch: Batch | None = None) -> None:
+    """Stores the videos or lipsyncs (and their batch) only if the key has room for all of them under its cap,
+    atomically; else 429. Batch items count like any other video, and lipsyncs like videos."""
     cap = runtime.settings.concurrency_per_key
     active = Videos(runtime.db).add_within_cap(key_id, cap, videos, batch)
     if active is not None:
         raise ServiceError("rate_limit_exceeded",
-                           f"Too many videos in progress for this API key ({active} of {cap}, {len(videos)} asked "
+                           f"Too many videos and lipsyncs in progress for this API key ({active} of {cap}, {len(videos)} asked "
                            "for); retry later", retry_after=RETRY_AFTER_SECONDS)
 
 

@@ -33,7 +33,7 @@ EVENT_TYPES = {
     "avatar_video_gif.fail": "A video's GIF preview could not be made.",
     "avatar_video_caption.success": "A video's captioned copy and caption files are ready.",
     "avatar_video_caption.fail": "A video's captions could not be made.",
-    "batch.finished": "Every video of a batch reached a final state.",
+    "batch.finished": "Every item (video or lipsync) of a batch reached a final state.",
     "photo_avatar_train.success": "A photo avatar group was trained (at once: talking photos need no training).",
     "instant_avatar.success": "A digital twin finished training and can be used as avatar_id.",
     "instant_avatar.fail": "A digital twin could not be made from its footage; event_data.msg says why.",

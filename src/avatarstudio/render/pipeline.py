@@ -59,6 +59,8 @@ class Rendered:
     duration: float
     captioned: Path | None = None
     """The video with captions burned in, when the request asked for captions."""
+    speech: Path | None = None
+    """The video's speech alone (WAV, as long as its frames), for a caller that remixes the soundtrack."""
     notes: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     """Seconds spent in each stage: speech, motion, avatar, compose, encode, side_files."""
@@ -106,9 +108,9 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
     with _as_render_errors():
         workdir.mkdir(parents=True, exist_ok=True)
         scenes = _speak(run)
-        files = _outputs(run, _checked_duration(scenes, video.output.fps, max_seconds))
+        files = _outputs(run, _checked_duration(scenes, video.output.rate, max_seconds))
         planned(files.duration)
-        words = _caption_words(scenes, video.output.fps)
+        words = _caption_words(scenes, video.output.rate)
         burn_in = _burn_in(run, words, files)
         thumbnail = _draw_and_encode(run, scenes, burn_in, files)
         with run.clock.stage("side_files"):
@@ -156,7 +158,7 @@ def _speak(run: _Run) -> list[_Scene]:
           large_buffers_unmapped()):
         for index, scene in enumerate(run.video.scenes):
             with run.clock.stage("speech"):
-                track, n_frames = padded_to_frames(speak_scene(scene, run.resolve, output.captions), output.fps)
+                track, n_frames = padded_to_frames(speak_scene(scene, run.resolve, output.captions), output.rate)
                 sink.write(track.samples)
                 release_garbage()
             timings = SpeechTrack(_NO_SAMPLES, track.sample_rate, track.words, track.phonemes)
@@ -168,7 +170,7 @@ def _speak(run: _Run) -> list[_Scene]:
     return scenes
 
 
-def _checked_duration(scenes: list[_Scene], fps: int, max_seconds: float) -> float:
+def _checked_duration(scenes: list[_Scene], fps: float, max_seconds: float) -> float:
     """The video's length in seconds, refused when it is over the service's limit."""
     duration = sum(scene.n_frames for scene in scenes) / fps
     if duration > max_seconds:
@@ -180,10 +182,11 @@ def _checked_duration(scenes: list[_Scene], fps: int, max_seconds: float) -> flo
 def _outputs(run: _Run, duration: float) -> Rendered:
     workdir, container = run.workdir, run.video.output.container
     return Rendered(workdir / f"video.{container}", workdir / "thumbnail.jpg", workdir / "preview.gif",
-                    workdir / "captions.srt", workdir / "captions.vtt", workdir / "captions.ass", duration)
+                    workdir / "captions.srt", workdir / "captions.vtt", workdir / "captions.ass", duration,
+                    speech=run.speech_file)
 
 
-def _caption_words(scenes: list[_Scene], fps: int) -> list[Timed]:
+def _caption_words(scenes: list[_Scene], fps: float) -> list[Timed]:
     """Every scene's spoken words as its script writes them: glossary terms joined back first (render/speech/
     glossary.py), then punctuation restored."""
     return encode.video_words([_written_words(scene) + (scene.n_frames / fps,) for scene in scenes])
@@ -211,21 +214,23 @@ def _draw_and_encode(run: _Run, scenes: list[_Scene], burn_in: encode.BurnIn | N
     """Draw every frame and stream it into the encoder; returns the frame the thumbnail shows (one second in, or
     the middle of a shorter video)."""
     output = run.video.output
-    target = encode.EncodeTarget(files.video, output.container, output.width, output.height, output.fps)
+    target = encode.EncodeTarget(files.video, output.container, output.width, output.height, output.fps,
+                                 output.bitrate)
+    second = max(1, round(output.rate))
     total_frames = sum(scene.n_frames for scene in scenes)
     thumbnail: Frame | None = None
     written = 0
     mark = video_mark(run.video.watermark, run.resolve, output.width, output.height)
     with encode.VideoWriter(target, run.speech_file, speech.SAMPLE_RATE, burn_in, scratch=run.workdir) as writer:
         for index, scene in enumerate(scenes):
-            scene.track.samples = read_samples(run.speech_file, scene.audio_start, scene.n_frames, output.fps)
+            scene.track.samples = read_samples(run.speech_file, scene.audio_start, scene.n_frames, output.rate)
             for frame in _scene_frames(run, scene, index, writer.hold_still, mark):
                 with run.clock.stage("encode"):
                     writer.write(frame)
                 written += 1
-                if written == min(total_frames // 2, output.fps):
+                if written == min(total_frames // 2, second):
                     thumbnail = frame.copy()  # frame buffers are reused
-                if written % output.fps == 0:
+                if written % second == 0:
                     run.progress(SPEECH_SHARE + FRAMES_SHARE * written / total_frames)
             scene.track.samples = _NO_SAMPLES
             release_garbage()
@@ -257,7 +262,7 @@ def _scene_frames(run: _Run, scene: _Scene, seed: int, hold_still: Callable[[Box
         engine, placement = placed_engine(character, (output.width, output.height), run.resolve,
                                           transparent=scene.source.background.kind == "transparent", auto=auto)
     with clock.stage("motion"):
-        params = face_params(scene.track, output.fps, scene.n_frames, character.expressiveness, character.expression,
+        params = face_params(scene.track, output.rate, scene.n_frames, character.expressiveness, character.expression,
                              seed=seed, talking_style=character.talking_style, motion_prompt=character.motion_prompt,
                              notes=run.notes)
     # After the first frame only the part of the canvas under the avatar's moving box is redrawn.
@@ -265,7 +270,7 @@ def _scene_frames(run: _Run, scene: _Scene, seed: int, hold_still: Callable[[Box
                                                            (output.width, output.height))
     hold_still(area)
     with (closing(backdrop.frames(scene.n_frames, output.fps, changing=area)) as layers,
-          closing(iter(engine.frames(params, SceneClock(output.fps, scene.first_frame)))) as avatars):
+          closing(iter(engine.frames(params, SceneClock(output.rate, scene.first_frame)))) as avatars):
         for index in range(scene.n_frames):
             with clock.stage("avatar"):
                 avatar = next(avatars)

@@ -16,6 +16,9 @@ from avatarstudio.store.models import Lipsync, Twin, Video, now
 from avatarstudio.store.repository import Repository
 
 ACTIVE = ("waiting", "processing")
+RENDERS = (Video, Lipsync)
+"""The job tables that render a video for an API key: their active records count against the key's concurrency
+cap, and they come in batches."""
 Job = TypeVar("Job", Video, Twin, Lipsync)
 
 
@@ -40,6 +43,12 @@ class Jobs(Repository[Job]):
         model = self.model
         with self.db.session() as session:
             return set(session.scalars(select(model.id).where(model.id.in_(job_ids), model.status == "processing")))
+
+    def in_batch(self, batch_id: str) -> list[Job]:
+        """A batch's items in item order (videos and lipsyncs come in batches; twins do not)."""
+        model = self.model
+        with self.db.session() as session:
+            return list(session.scalars(select(model).where(model.batch_id == batch_id).order_by(model.item_index)))
 
     # --- the guarded transitions ---------------------------------------------------------------------------
 

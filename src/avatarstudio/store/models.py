@@ -249,3 +249,8 @@ class Lipsync(JobColumns, Base):
     mode: Mapped[str] = mapped_column(String(20), default="speed")
     callback_id: Mapped[str | None] = mapped_column(Text, nullable=True)
     callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    folder_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    options: Mapped[dict] = mapped_column(JSON, default=dict)
+    """What the output should be like (store/lipsyncs.py's Options, as a dict); {} is every default."""
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), nullable=True, index=True)
+    item_index: Mapped[int | None] = mapped_column(Integer, nullable=True)

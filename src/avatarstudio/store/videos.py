@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from avatarstudio.store.jobs import ACTIVE, Jobs
-from avatarstudio.store.models import Batch, CapacityLock, Video, now
+from avatarstudio.store.jobs import ACTIVE, RENDERS, Jobs
+from avatarstudio.store.models import Batch, CapacityLock, Lipsync, Video, now
 from avatarstudio.store.paging import Page, page_of_query
 
 FINISHED = ("completed", "failed")
@@ -34,11 +34,6 @@ class Videos(Jobs[Video]):
         with self.db.session() as session:
             return {video.id: video for video in session.scalars(select(Video).where(Video.id.in_(video_ids)))}
 
-    def in_batch(self, batch_id: str) -> list[Video]:
-        """A batch's videos in item order."""
-        with self.db.session() as session:
-            return list(session.scalars(select(Video).where(Video.batch_id == batch_id).order_by(Video.item_index)))
-
     def count_by_status(self) -> dict[str, int]:
         """How many videos are in each status now (statuses with none are absent)."""
         with self.db.session() as session:
@@ -61,10 +56,12 @@ class Videos(Jobs[Video]):
         with self.db.session() as session:
             return session.execute(delete(Video).where(Video.id == video_id, Video.status.in_(FINISHED))).rowcount == 1
 
-    def add_within_cap(self, key_id: str, cap: int, videos: list[Video], batch: Batch | None = None) -> int | None:
-        """Adds the videos (and their batch) only if the key then has at most `cap` videos waiting or processing;
-        else adds nothing and returns how many it has now. Counting and adding are one transaction under the key's
-        lock row, so concurrent creates cannot overshoot the cap (on SQLite and PostgreSQL alike)."""
+    def add_within_cap(self, key_id: str, cap: int, videos: list[Video | Lipsync],
+                       batch: Batch | None = None) -> int | None:
+        """Adds the videos or lipsyncs (and their batch) only if the key then has at most `cap` of them waiting or
+        processing (a record added already failed does not count); else adds nothing and returns how many it has
+        now. Counting and adding are one transaction under the key's lock row, so concurrent creates cannot
+        overshoot the cap (on SQLite and PostgreSQL alike)."""
         for tries_left in (1, 0):
             try:
                 with self.db.session() as session:
@@ -72,9 +69,9 @@ class Videos(Jobs[Video]):
                                            .values(taken_at=now())).rowcount:
                         session.add(CapacityLock(key_id=key_id))
                         session.flush()
-                    active = session.scalar(select(func.count()).select_from(Video).where(
-                        Video.key_id == key_id, Video.status.in_(ACTIVE)))
-                    if active + len(videos) > cap:
+                    active = sum(session.scalar(select(func.count()).select_from(model).where(
+                        model.key_id == key_id, model.status.in_(ACTIVE))) for model in RENDERS)
+                    if active + sum(video.status != "failed" for video in videos) > cap:
                         return active
                     if batch is not None:
                         session.add(batch)

@@ -1,7 +1,7 @@
 """POST /v3/videos (seed 002: type avatar; plus type image, nested or flat image fields) and batches."""
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
@@ -203,24 +203,43 @@ MediaInput = Annotated[
 
 
 class CreateLipsyncRequest(Wire):
-    """POST /v3/lipsyncs. The output always keeps the source's size and frame rate (HeyGen's keep_the_same_format);
-    start_time..end_time picks the part of the source video that is re-synced and returned."""
+    """POST /v3/lipsyncs. start_time..end_time picks the part of the source video that is re-synced and returned;
+    the README's lipsync section says what each of the other fields does to the output."""
 
     video: MediaInput
     audio: MediaInput
-    title: str | None = None
+    title: Label | None = None
     callback_url: HttpUrl | None = None
-    callback_id: str | None = None
+    callback_id: Label | None = None
     enable_caption: bool = False
     start_time: Annotated[float, Field(ge=0)] | None = None
     end_time: Annotated[float, Field(gt=0)] | None = None
     mode: Literal["speed", "precision"] = "speed"
+    folder_id: str | None = None
+    enable_dynamic_duration: bool = True
+    keep_the_same_format: bool | None = None
+    fps_mode: Literal["vfr", "cfr", "passthrough"] | None = None
+    enable_speech_enhancement: bool = False
+    disable_music_track: bool = False
+    enable_watermark: bool = False
 
     @model_validator(mode="after")
-    def _span(self) -> "CreateLipsyncRequest":
+    def _span_and_rate(self) -> "CreateLipsyncRequest":
         if self.start_time is not None and self.end_time is not None and self.end_time <= self.start_time:
             raise invalid("end_time", f"must be after start_time ({self.start_time:g} s)")
+        if self.fps_mode == "vfr":
+            raise invalid("fps_mode", "vfr is not offered: every frame of a lipsync is drawn anew on one constant "
+                                      "clock; use passthrough (the source's exact frame rate) or cfr")
         return self
+
+
+class CreateLipsyncBatchRequest(Wire):
+    """POST /v3/lipsyncs/batches. Each item is checked on its own (a bad one fails alone), so here they are plain
+    objects; the route parses each as a CreateLipsyncRequest."""
+
+    title: Label | None = None
+    callback_url: HttpUrl | None = None
+    lipsyncs: Annotated[list[Any], Field(min_length=1, max_length=100)]
 
 
 class UpdateLipsyncRequest(Wire):

@@ -3,18 +3,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from avatarstudio.api import envelopes
+from avatarstudio.api import envelopes, views
 from avatarstudio.api.auth import require_key
+from avatarstudio.api.idempotency import idempotent
 from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.api.twin_inputs import asset_ref, url_ref
+from avatarstudio.errors import ServiceError
+from avatarstudio.jobs import announce, submit
 from avatarstudio.jobs.kinds import LIPSYNC
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.lipsyncs import Lipsyncs
-from avatarstudio.store.models import Lipsync, new_id
+from avatarstudio.store.lipsyncs import Lipsyncs, Options
+from avatarstudio.store.models import Batch, Lipsync, new_id, now
 from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import parse
 
@@ -38,47 +41,115 @@ def _view(runtime: Runtime, job: Lipsync) -> dict:
             "video_url": runtime.url_for(job.files.get("video")) if done else None,
             "caption_url": runtime.url_for(job.files.get("srt")) if done else None,
             "thumbnail_url": runtime.url_for(job.files.get("thumbnail")) if done else None,
-            "callback_id": job.callback_id, "failure_code": job.error_code if failed else None,
+            "callback_id": job.callback_id, "folder_id": job.folder_id, "batch_id": job.batch_id,
+            "failure_code": job.error_code if failed else None,
             "failure_message": job.error_message if failed else None, "notes": job.notes or []}
 
 
-@router.post("/v3/lipsyncs", summary="Re-sync a video's lips to new audio (the output keeps the video's size and "
-             "frame rate)", openapi_extra=body(wire_v3.CreateLipsyncRequest))
+def _options(parsed: wire_v3.CreateLipsyncRequest) -> Options:
+    return Options(dynamic_duration=parsed.enable_dynamic_duration, same_format=parsed.keep_the_same_format is not False,
+                   fps_mode=parsed.fps_mode, speech_enhancement=parsed.enable_speech_enhancement,
+                   music_track=not parsed.disable_music_track, watermark=parsed.enable_watermark)
+
+
+def _new_lipsync(runtime: Runtime, key_id: str, payload: object, batch_id: str | None = None,
+                 item_index: int | None = None) -> Lipsync:
+    """One POST /v3/lipsyncs body as a waiting record (not stored yet); ServiceError names what is wrong with it."""
+    parsed = parse(wire_v3.CreateLipsyncRequest, payload)
+    submit.check_folder(runtime, parsed.folder_id)
+    return Lipsync(
+        id=new_id(), key_id=key_id, video=_media(runtime, parsed.video, "video", "video"),
+        audio=_media(runtime, parsed.audio, "audio", "audio"), title=parsed.title, start_time=parsed.start_time,
+        end_time=parsed.end_time, captions=parsed.enable_caption, mode=parsed.mode, callback_id=parsed.callback_id,
+        callback_url=parsed.callback_url, folder_id=parsed.folder_id, options=_options(parsed).to_dict(),
+        batch_id=batch_id, item_index=item_index, status="waiting", notes=[], files={})
+
+
+def _refused_item(key_id: str, batch_id: str, item_index: int, error: ServiceError) -> Lipsync:
+    """A batch item whose payload was refused: stored failed at once, with the reason, so the rest go on. None of
+    its fields is kept (its callback_url, say, may be the very thing refused)."""
+    return Lipsync(id=new_id(), key_id=key_id, video={}, audio={}, title=None, captions=False, mode="speed",
+                   options={}, batch_id=batch_id, item_index=item_index, status="failed", completed_at=now(),
+                   error_code=error.code, error_message=f"lipsyncs.{item_index}: {error.message}", notes=[], files={})
+
+
+@router.post("/v3/lipsyncs", summary="Re-sync a video's lips to new audio", openapi_extra=body(wire_v3.CreateLipsyncRequest))
 async def create(request: Request, key_id: Key) -> dict:
     runtime = runtime_of(request)
-    parsed = parse(wire_v3.CreateLipsyncRequest, (await json_body(request))[1])
+    payload = (await json_body(request))[1]
 
     def handle() -> dict:
-        job = Lipsyncs(runtime.db).add(Lipsync(
-            id=new_id(), key_id=key_id, video=_media(runtime, parsed.video, "video", "video"),
-            audio=_media(runtime, parsed.audio, "audio", "audio"), title=parsed.title, start_time=parsed.start_time,
-            end_time=parsed.end_time, captions=parsed.enable_caption, mode=parsed.mode, callback_id=parsed.callback_id,
-            callback_url=parsed.callback_url, notes=[], files={}))
+        job = _new_lipsync(runtime, key_id, payload)
+        submit.admit(runtime, key_id, [job])
         runtime.queue.enqueue(LIPSYNC, job.id)
         return {"lipsync_id": job.id}
 
     return envelopes.v3(await run_in_threadpool(handle))
 
 
-@router.get("/v3/lipsyncs", summary="List lipsyncs (newest first, paged)")
-def list_all(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20,
-             token: str | None = None) -> dict:
+@router.post("/v3/lipsyncs/batches", status_code=202, summary="Create up to 100 lipsyncs in one request",
+             openapi_extra=body(wire_v3.CreateLipsyncBatchRequest))
+async def create_batch(request: Request, key_id: Key,
+                       idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None):
+    """Each item is checked and made on its own: one that is refused is stored failed with its reason (the
+    registered webhook endpoints hear lipsync.fail), and the others go on. Every item that will render counts against the key's
+    concurrency cap, all of them at once or none."""
     runtime = runtime_of(request)
-    page = Lipsyncs(runtime.db).page(token, limit)
+    raw, payload = await json_body(request)
+
+    def handle() -> dict:
+        parsed = parse(wire_v3.CreateLipsyncBatchRequest, payload)
+        batch = Batch(id=new_id(), key_id=key_id, title=parsed.title, callback_url=parsed.callback_url,
+                      total_items=len(parsed.lipsyncs))
+        jobs = []
+        for index, item in enumerate(parsed.lipsyncs):
+            try:
+                jobs.append(_new_lipsync(runtime, key_id, item, batch.id, index))
+            except ServiceError as error:
+                jobs.append(_refused_item(key_id, batch.id, index, error))
+        submit.admit(runtime, key_id, jobs, batch)
+        for job in jobs:
+            if job.status == "failed":
+                announce.lipsync_finished(runtime, job.id, runtime.queue.deliver)
+            else:
+                runtime.queue.enqueue(LIPSYNC, job.id)
+        return envelopes.v3({"batch_id": batch.id, "status": "processing", "total_items": len(jobs),
+                             "lipsync_ids": [job.id for job in jobs], "created_at": int(batch.created_at)})
+
+    response = await run_in_threadpool(idempotent, runtime, key_id, idempotency_key, raw, handle)
+    response.status_code = 202
+    return response
+
+
+@router.get("/v3/lipsyncs/batches/{batch_id}", summary="A lipsync batch's aggregate status and its items")
+def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+                 token: str | None = None) -> dict:
+    return envelopes.v3(views.batch(Lipsyncs(runtime_of(request).db), batch_id, token, limit))
+
+
+@router.get("/v3/lipsyncs", summary="List lipsyncs (newest first, paged, filter by folder_id)")
+def list_all(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20,
+             token: str | None = None, folder_id: str | None = None) -> dict:
+    runtime = runtime_of(request)
+    page = Lipsyncs(runtime.db).page(token, limit, folder_id)
     return envelopes.v3_page([_view(runtime, job) for job in page.items], page.has_more, page.next_token)
 
 
-@router.get("/v3/lipsyncs/statuses", summary="Statuses of up to 100 lipsyncs by lipsync_ids")
-def statuses(request: Request, key_id: Key, lipsync_ids: str = "") -> dict:
+@router.get("/v3/lipsyncs/statuses", summary="Statuses of up to 100 lipsyncs by lipsync_ids and/or batch_ids")
+def statuses(request: Request, key_id: Key, lipsync_ids: str = "", batch_ids: str = "") -> dict:
+    lipsyncs = Lipsyncs(runtime_of(request).db)
     wanted = [item for item in lipsync_ids.split(",") if item][:100]
-    found = Lipsyncs(runtime_of(request).db).by_ids(wanted)
-    items = []
-    for lipsync_id in wanted:
-        job = found.get(lipsync_id)
-        status = BULK_STATUS.get(job.status, job.status) if job else "not_found"
-        error = {"code": job.error_code, "message": job.error_message} if job and job.status == "failed" else None
-        items.append({"video_id": lipsync_id, "status": status, "error": error, "batch_id": None, "item_index": None})
+    found = lipsyncs.by_ids(wanted)
+    items = [_status(found[lipsync_id]) if lipsync_id in found else
+             {"video_id": lipsync_id, "status": "not_found", "error": None, "batch_id": None, "item_index": None}
+             for lipsync_id in wanted]
+    for batch_id in (item for item in batch_ids.split(",") if item):
+        items += [_status(job) for job in lipsyncs.in_batch(batch_id)]
     return envelopes.v3_page(items)
+
+
+def _status(job: Lipsync) -> dict:
+    return {**views.status_item(job), "status": BULK_STATUS.get(job.status, job.status)}
 
 
 @router.get("/v3/lipsyncs/{lipsync_id}", summary="One lipsync's status and files")

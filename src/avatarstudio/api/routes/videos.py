@@ -15,9 +15,7 @@ from avatarstudio.api.auth import require_key
 from avatarstudio.api.idempotency import idempotent
 from avatarstudio.jobs import submit
 from avatarstudio.runtime import Runtime
-from avatarstudio.store.batches import Batches
 from avatarstudio.store.models import Batch, Video, new_id
-from avatarstudio.store.paging import page_of_list
 from avatarstudio.store.videos import Videos
 from avatarstudio.uploads import DbLookup
 from avatarstudio.wire import v1 as wire_v1
@@ -141,25 +139,7 @@ def statuses(request: Request, key_id: Key, video_ids: str = "", batch_ids: str 
 @router.get("/v3/videos/batches/{batch_id}", summary="A batch's aggregate status and its items")
 def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[int, Query(ge=1, le=100)] = 100,
                  token: str | None = None) -> dict:
-    runtime = runtime_of(request)
-    batch = Batches(runtime.db).require(batch_id)
-    videos = Videos(runtime.db).in_batch(batch_id)
-    item_status = {"waiting": "queued"}
-    counts: dict[str, int] = {}
-    for video in videos:
-        name = item_status.get(video.status, video.status)
-        counts[name] = counts.get(name, 0) + 1
-    page = page_of_list(videos, token, limit)
-    open_items = counts.get("queued", 0) + counts.get("processing", 0)
-    aggregate = "processing" if open_items else ("failed" if counts.get("failed") == len(videos) else "completed")
-    return envelopes.v3({
-        "batch_id": batch.id, "title": batch.title, "status": aggregate, "created_at": int(batch.created_at),
-        "total_items": batch.total_items, "counts_by_status": counts,
-        "items": [{"item_index": video.item_index, "video_id": video.id,
-                   "status": item_status.get(video.status, video.status),
-                   "error": views.status_item(video)["error"]} for video in page.items],
-        "has_more": page.has_more, "next_token": page.next_token,
-    })
+    return envelopes.v3(views.batch(Videos(runtime_of(request).db), batch_id, token, limit))
 
 
 @router.get("/v3/videos/{video_id}", summary="Video status (v3 shape)")

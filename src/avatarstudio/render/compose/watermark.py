@@ -6,14 +6,21 @@ offsets then move it by fractions of the frame (+x right, +y down), and it may l
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+from PIL import Image, ImageDraw
 
 from avatarstudio.render.compose.blend import alpha_over, as_rgba, resize
+from avatarstudio.render.compose.fonts import choose_font, load_font
 from avatarstudio.render.compose.image_file import load_image
 from avatarstudio.render.vocabulary import Box, Frame, MediaResolver
 from avatarstudio.spec import Watermark
 
 MARGIN = 0.03
+DEFAULT_TEXT = "avatarstudio"
+DEFAULT_HEIGHT = 0.06
+"""The default mark's height as a share of the frame's."""
 MAX_FRAMES_ACROSS = 3
 """The scaled image is at most this many frame widths (or heights) across."""
 
@@ -51,3 +58,18 @@ def watermark_layer(image: np.ndarray, mark: Watermark, width: int, height: int)
     x = margin if horizontal == "left" else width - margin - size[0]
     y = margin if vertical == "top" else height - margin - size[1]
     return patch, x + round(mark.offset_x * width), y + round(mark.offset_y * height)
+
+
+def write_default_mark(path: Path, frame_height: int) -> Path:
+    """The service's own mark (a lipsync's enable_watermark), as a PNG sized for frames `frame_height` tall:
+    DEFAULT_TEXT in white on a translucent dark plate, readable over any picture."""
+    height = max(12, round(DEFAULT_HEIGHT * frame_height))
+    font = load_font(choose_font(None, True, DEFAULT_TEXT).path, round(height * 0.7), True)
+    left, top, right, bottom = font.getbbox(DEFAULT_TEXT)
+    pad = height // 4
+    image = Image.new("RGBA", (right - left + 2 * pad, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, image.width - 1, height - 1), radius=pad, fill=(0, 0, 0, 150))
+    draw.text((pad - left, (height - (bottom - top)) // 2 - top), DEFAULT_TEXT, font=font, fill=(255, 255, 255, 255))
+    image.save(path)
+    return path

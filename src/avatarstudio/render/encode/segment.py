@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import IO
 
@@ -72,14 +73,17 @@ def _to_yuv(pixel_format: str) -> str:
     return f"scale=out_color_matrix=bt709:out_range=tv,format={pixel_format}"
 
 
-def _raw_input(width: int, height: int, fps: int, source: str) -> list[str]:
+def _raw_input(width: int, height: int, fps: int | Fraction, source: str) -> list[str]:
     return ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{width}x{height}", "-framerate", str(fps), "-i", source]
 
 
-def video_arguments(container: str, size: tuple[int, int], fps: int, output: Path, still: Still | None = None,
-                    caption: Caption | None = None) -> list[str]:
+def video_arguments(container: str, size: tuple[int, int], fps: int | Fraction, output: Path,
+                    still: Still | None = None, caption: Caption | None = None,
+                    bitrate: int | None = None) -> list[str]:
     """The ffmpeg command of one run: raw RGBA on stdin (whole frames, or `still`'s box of each), encoded to the
-    video-only Matroska file `output`, and with `caption` also to `caption.output` with the subtitles drawn in."""
+    video-only Matroska file `output`, and with `caption` also to `caption.output` with the subtitles drawn in.
+    `fps` may be a Fraction (30000/1001 goes to ffmpeg as that ratio); `bitrate` (bits a second) replaces the
+    constant quality with that average rate."""
     width, height = size
     to_yuv = _to_yuv(PIXEL_FORMAT[container])
     if still is None:
@@ -90,7 +94,7 @@ def video_arguments(container: str, size: tuple[int, int], fps: int, output: Pat
         inputs = [*_raw_input(width, height, fps, str(still.path)), *_raw_input(x1 - x0, y1 - y0, fps, "pipe:0")]
         graph = (f"[0:v]{to_yuv},loop=loop=-1:size=1[still];[1:v]{to_yuv}[moving];"
                  f"[still][moving]overlay=x={x0}:y={y0}:format=yuv420:shortest=1:eof_action=endall,{_TAGS}[v]")
-    codec = VIDEO_CODEC[container]
+    codec = VIDEO_CODEC[container] if bitrate is None else _at_bitrate(VIDEO_CODEC[container], bitrate)
     command = [ffmpeg_exe(), *QUIET, "-y", *inputs]
     if caption is None:
         return [*command, "-filter_complex", graph, "-map", "[v]", *codec, "-f", "matroska", str(output)]
@@ -102,6 +106,20 @@ def video_arguments(container: str, size: tuple[int, int], fps: int, output: Pat
     return [*command, "-filter_complex", graph,
             "-map", "[clean]", *codec, "-f", "matroska", str(output),
             "-map", "[captioned]", *codec, "-f", "matroska", str(caption.output)]
+
+
+def _at_bitrate(codec: list[str], bitrate: int) -> list[str]:
+    """`codec`'s arguments with its constant quality (-crf, and VP9's -b:v 0) replaced by an average of `bitrate`
+    bits a second, held within 1.5 times that over two seconds' buffer."""
+    kept, skip = [], False
+    for argument in codec:
+        if skip:
+            skip = False
+        elif argument in ("-crf", "-b:v"):
+            skip = True
+        else:
+            kept.append(argument)
+    return [*kept, "-b:v", str(bitrate), "-maxrate", str(round(bitrate * 1.5)), "-bufsize", str(bitrate * 2)]
 
 
 class Segment:

@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -45,7 +46,9 @@ class EncodeTarget:
     container: Literal["mp4", "webm"]
     width: int
     height: int
-    fps: int = 25
+    fps: int | Fraction = 25
+    bitrate: int | None = None
+    """Video bits a second to aim at; None: constant quality (segment.py's VIDEO_CODEC)."""
 
 
 @dataclass(frozen=True)
@@ -168,10 +171,10 @@ class VideoWriter:
         caption = None
         if self.burn_in is not None:
             caption = Caption(self.burn_in.ass.name, self.burn_in.fonts_dir.name, folder / f"captioned-{index}.mkv",
-                              self.frames_written / self.target.fps)
+                              float(self.frames_written / self.target.fps))
             self._captioned.append(caption.output)
         arguments = video_arguments(self.target.container, (self.target.width, self.target.height), self.target.fps,
-                                    video, still, caption)
+                                    video, still, caption, self.target.bitrate)
         self._videos.append(video)
         return Segment(str(self.target.path), arguments, self._still_box,
                        cwd=self.burn_in.ass.parent if self.burn_in is not None else None)

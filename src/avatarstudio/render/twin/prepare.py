@@ -55,14 +55,15 @@ def prepare(footage: Path, out_dir: Path, *, script: str | None = None,
     """Decode once, track the face, find talking/silent ranges, label phones, masks, turn points...; writes every
     derived file FLAT into out_dir (no subfolders). Raises TwinError for unusable footage.
 
-    `script`, the words the person says, is kept with the phones as their transcript.
+    `script`, the words the person says, times the phones by forced alignment (voice.phones) and is kept with
+    them as their transcript.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     probe = source.probe(footage)
     working = _even(_fit(probe.width, probe.height, WORKING_LONG, WORKING_SHORT))
     tracking = _even(_fit(*working, 10 ** 6, track.TRACK_HEIGHT)) if min(working) > track.TRACK_HEIGHT else working
     with ThreadPoolExecutor(1) as listener:  # the phone loop runs while the frames are tracked
-        heard = listener.submit(_listen, footage, probe.fps)
+        heard = listener.submit(_listen, footage, probe.fps, script)
         pass_ = _track_frames(footage, probe, working, tracking, out_dir, progress)
         samples, level, phones = heard.result()
     points = pass_.points
@@ -93,11 +94,11 @@ def prepare(footage: Path, out_dir: Path, *, script: str | None = None,
     return Prepared(probe.duration, probe.fps, probe.width, probe.height, frames, int(usable.sum()), notes)
 
 
-def _listen(footage: Path, fps: float) -> tuple[np.ndarray, np.ndarray, list]:
+def _listen(footage: Path, fps: float, script: str | None) -> tuple[np.ndarray, np.ndarray, list]:
     """The footage's audio, its level per video frame and its phones."""
     samples = source.audio(footage)
     frames = int(np.ceil(len(samples) / source.AUDIO_RATE * fps))
-    return samples, voice.levels(samples, source.AUDIO_RATE, fps, frames), voice.phones(samples, source.AUDIO_RATE)
+    return samples, voice.levels(samples, source.AUDIO_RATE, fps, frames), voice.phones(samples, source.AUDIO_RATE, script)
 
 
 def _fitted(values: np.ndarray, frames: int) -> np.ndarray:

@@ -1,12 +1,14 @@
 """What the person says in the footage: when they talk and when they are silent, and which phones they make.
 
 Talking frames are those within TALKING_BELOW_PEAK_DB of the loud speech (95th percentile of the level), with gaps
-shorter than BRIDGE_SECONDS bridged. Phones come from the project's pocketsphinx phone loop (render/speech).
+shorter than BRIDGE_SECONDS bridged. Phones come from forced alignment of the twin's script when it has one, else
+from the project's pocketsphinx phone loop (render/speech).
 """
 from __future__ import annotations
 
 import numpy as np
 
+from avatarstudio.render.speech.forced import align_phonemes
 from avatarstudio.render.speech.recognition import recognize_phonemes
 from avatarstudio.render.vocabulary import Timed
 
@@ -47,6 +49,10 @@ def moving_lips(opening: np.ndarray) -> np.ndarray:
     return np.nan_to_num(opening, nan=0.0) > np.nanpercentile(opening, 40)
 
 
-def phones(samples: np.ndarray, rate: int) -> list[Timed]:
-    """Timed IPA phones heard in the footage's audio (English phone loop)."""
-    return recognize_phonemes(samples, rate) if len(samples) else []
+def phones(samples: np.ndarray, rate: int, script: str | None = None) -> list[Timed]:
+    """Timed IPA phones of the footage's audio: aligned to `script` (what the person says) when it is given and
+    fits the audio, else heard by the English phone loop."""
+    if not len(samples):
+        return []
+    aligned = align_phonemes(samples, rate, script) if script else None
+    return aligned if aligned is not None else recognize_phonemes(samples, rate)
