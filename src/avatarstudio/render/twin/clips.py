@@ -2,7 +2,9 @@
 back by frame index while rendering.
 
 They are H.264 with a keyframe every GOP frames, so a renderer playing the footage backwards (the ping-pong
-timeline) decodes each group of pictures once and keeps it, instead of seeking before every frame.
+timeline) decodes each group of pictures once and keeps it, instead of seeking before every frame. They are encoded
+for fast decoding (no CABAC, no deblocking: measured on jwpIntro, decoding to RGB took half the time, encoding a
+quarter less, for 8 % larger files), since every render decodes them again.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ class ClipWriter:
         self._stream.width, self._stream.height = size
         self._stream.pix_fmt = "gray" if grey else "yuv420p"
         self._stream.options = {"crf": str(QUALITY_CRF), "preset": "superfast", "g": str(GOP),
-                                "keyint_min": str(GOP), "sc_threshold": "0", "bf": "0"}
+                                "keyint_min": str(GOP), "sc_threshold": "0", "bf": "0", "tune": "fastdecode"}
         self._format = "gray" if grey else "rgb24"
 
     def write(self, image: np.ndarray) -> None:
@@ -60,16 +62,23 @@ class ClipReader:
         self._container = av.open(str(path))
         self._stream = self._container.streams.video[0]
         self._format = "gray" if grey else "rgb24"
-        self._cached: dict[int, np.ndarray] = {}
+        self._cached: dict[int, np.ndarray | av.VideoFrame] = {}
         self._group = -1
         self._decoder = None
 
     def frame(self, index: int) -> np.ndarray:
-        """Frame `index` (read-only). Reading forwards or backwards decodes every frame once."""
+        """Frame `index` (read-only). Reading forwards or backwards decodes every frame once; a frame is converted
+        to RGB only when asked for (a render at a lower frame rate than the footage's skips some)."""
         group = index // GOP
         if group != self._group:
             self._load(group)
-        return self._cached.get(index, self._cached[max(self._cached)])
+        index = index if index in self._cached else max(self._cached)
+        found = self._cached[index]
+        if isinstance(found, av.VideoFrame):
+            found = found.to_ndarray(format=self._format)
+            found.flags.writeable = False
+            self._cached[index] = found
+        return found
 
     def _load(self, group: int) -> None:
         if group != self._group + 1 or self._decoder is None:
@@ -82,9 +91,7 @@ class ClipReader:
         for frame in self._decoder:
             index = round(frame.pts * self._stream.time_base * self._stream.average_rate)
             if index >= first:
-                image = frame.to_ndarray(format=self._format)
-                image.flags.writeable = False
-                self._cached[index] = image
+                self._cached[index] = frame
             if index >= first + GOP - 1:
                 break
         self._group = group

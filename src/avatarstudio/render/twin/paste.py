@@ -52,7 +52,7 @@ class MouthPaster:
         """3 x 3: background frame pixels -> source crop pixels (through the steady reference face)."""
         twin = self._twin
         return (_translation(-self._origin) @ _square(twin.crop_transform[source])
-                @ np.linalg.inv(_square(twin.to_reference[source])) @ _square(twin.to_reference[behind]))
+                @ _square(cv2.invertAffineTransform(twin.to_reference[source])) @ _square(twin.to_reference[behind]))
 
     def paste(self, background: np.ndarray, behind: int, source: int, target: np.ndarray | None = None,
               second: int | None = None) -> None:
@@ -77,17 +77,16 @@ class MouthPaster:
         patch = self._patch(crop, to_crop, (x0, y0, x1, y1))
         if second is not None and target is not None:
             other, other_to_crop, _ = self._shaped(behind, second, target)
-            patch = (patch + self._patch(other, other_to_crop, (x0, y0, x1, y1))) / 2
+            patch = cv2.addWeighted(patch, 0.5, self._patch(other, other_to_crop, (x0, y0, x1, y1)), 0.5, 0)
         mask = np.zeros((y1 - y0, x1 - x0), np.float32)
         cv2.fillConvexPoly(mask, cv2.convexHull((hull - (x0, y0)).round().astype(np.int32)), 1.0)
         mask = cv2.GaussianBlur(mask, (0, 0), feather / 2)
         region = background[y0:y1, x0:x1]
-        base = region.astype(np.float32)
-        ring = (mask > 0.05) & (mask < 0.6)
+        ring = ((mask > 0.05) & (mask < 0.6)).astype(np.uint8)
         if ring.any():
-            patch += (base[ring] - patch[ring]).mean(axis=0)
-        alpha = mask[..., None]
-        region[:] = np.clip(base + (patch - base) * alpha, 0, 255).astype(np.uint8)
+            shift = np.subtract(cv2.mean(region, ring)[:3], cv2.mean(patch, ring)[:3])
+            patch = cv2.add(patch, (*shift, 0.0))
+        region[:] = cv2.blendLinear(patch, region, mask, 1 - mask)
 
     def _shaped(self, behind: int, source: int, target: np.ndarray | None
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -106,16 +105,16 @@ class MouthPaster:
             map_x, map_y = self._warp.maps(src, dst)
             crop = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
             source_in_crop = target_in_crop
-        return crop, to_crop, apply(np.linalg.inv(to_crop)[:2], source_in_crop)
+        return crop, to_crop, apply(cv2.invertAffineTransform(to_crop[:2]), source_in_crop)
 
     @staticmethod
     def _patch(crop: np.ndarray, to_crop: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-        """The crop drawn into the background's `box` (float32)."""
+        """The crop drawn into the background's `box`."""
         x0, y0, x1, y1 = box
         # Patch pixel (u, v) is background pixel (x0 + u, y0 + v): the inverse map warpAffine wants.
         patch_to_crop = (to_crop @ _translation(np.array([x0, y0], np.float64)))[:2]
         return cv2.warpAffine(crop, patch_to_crop, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                              borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+                              borderMode=cv2.BORDER_REPLICATE)
 
 
 def _square(matrix: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ a whole lip-and-jaw shape in this person's proportions, placed on the background
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from avatarstudio.render.twin.align import apply
@@ -41,7 +42,6 @@ class ShapeModel:
         twin = self._twin
         out = twin.points[behind].astype(np.float64)
         for t, shape in enumerate(self.reference_shapes(lips)):
-            to_frame = np.linalg.inv(np.vstack([twin.to_reference[behind[t]], (0.0, 0.0, 1.0)]))[:2]
-            out[t, list(SHAPED)] = apply(to_frame, shape)
+            out[t, list(SHAPED)] = apply(cv2.invertAffineTransform(twin.to_reference[behind[t]]), shape)
         return out
 
