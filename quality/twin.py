@@ -28,7 +28,8 @@ from avatarstudio.render.twin.clips import ClipReader
 from avatarstudio.render.twin.engine import choose_mouths
 from avatarstudio.render.twin.mouths import LOWER_OVAL
 from avatarstudio.render.twin.align import apply
-from avatarstudio.render.twin.paste import CHIN_AREA, LIPS, SHRINK, UNDER_NOSE
+from avatarstudio.render.twin.paste import LIPS, SHAPED, SHRINK, UNDER_NOSE
+from avatarstudio.render.twin.shapes import with_shape
 from avatarstudio.render.twin.track import lip_shape
 from quality import analyse, decode, face
 
@@ -77,7 +78,7 @@ def held_out(prepared: twin.Twin, precision: bool = False) -> dict:
     lipsync's `precision` mode when asked)."""
     frames = prepared.frames
     reference = np.stack([apply(matrix, points) for matrix, points in zip(prepared.to_reference, prepared.points)])
-    shape = list(LIPS + CHIN_AREA)
+    shape = list(SHAPED)
     features = (reference[:, shape] - reference[:, 2:3]).reshape(frames, -1)
     engine = twin.placed(prepared, prepared.size[1], matting=False, precision=precision)
     reader = ClipReader(prepared.file("footage.mp4"))
@@ -89,7 +90,7 @@ def held_out(prepared: twin.Twin, precision: bool = False) -> dict:
         chosen, seconds = choose_mouths(prepared, features[window], window, features=features, sources=others,
                                         keep_own=False, care=engine.care)
         rebuilt = [frame[..., :3]
-                   for frame in engine.draw(window, chosen, [prepared.points[i] for i in window], seconds)]
+                   for frame in engine.draw(window, chosen, prepared.points[window][:, list(SHAPED)], seconds)]
         real = [np.asarray(reader.frame(int(i))) for i in window]
         for index, made, truth in zip(window, rebuilt, real):
             points = prepared.points[index]
@@ -118,7 +119,7 @@ def warp_check(prepared: twin.Twin, script: str, voice: str) -> dict:
     engine = twin.placed(prepared, prepared.size[1], matting=False)
     behind, mouths, targets, _ = engine.plan(face_params(track, FPS, n_frames), SceneClock(FPS, 0))
     pasted = [t for t, target in enumerate(targets) if target is not None]
-    wanted = lip_shape(np.stack([targets[t] for t in pasted]))[:, 0]
+    wanted = lip_shape(with_shape(prepared.points[behind[pasted]], np.stack([targets[t] for t in pasted])))[:, 0]
     seen = {}
     for name, shapes in (("warped", [targets[t] for t in pasted]), ("chosen", None)):
         drawn = engine.draw(behind[pasted], mouths[pasted], shapes)
@@ -216,8 +217,9 @@ def _checks(held: dict, precise: dict, spoken: dict, own: dict, motion: dict, wa
          motion["flicker_ratio"] <= TARGETS["ratio"], f"{motion['flicker_ratio']:.2f}x"),
         ("twin", "largest frame-to-frame jump / the footage's", "<= 1x", motion["jump"] / motion["footage_jump"],
          motion["jump"] <= motion["footage_jump"], f"{motion['jump']:.2f} vs {motion['footage_jump']:.2f}"),
-        ("twin", "lip opening vs the target shapes: correlation, warped", f">= unwarped {warp['chosen']['correlation']:.2f}",
-         warp["warped"]["correlation"], warp["warped"]["correlation"] >= warp["chosen"]["correlation"],
+        ("twin", "lip opening vs the target shapes: correlation, warped",
+         f">= unwarped {warp['chosen']['correlation']:.2f}", warp["warped"]["correlation"],
+         warp["warped"]["correlation"] >= warp["chosen"]["correlation"],
          f"{warp['warped']['correlation']:.2f} (error {warp['warped']['error']:.3f} vs {warp['chosen']['error']:.3f})"),
     ]
     return [{"video": video, "what": what, "limit": limit, "value": value, "shown": shown,
@@ -233,7 +235,8 @@ METHOD = (
     "and compared with the real frames: SSIM (grey) of the lips' box grown by "
     f"{MOUTH_MARGIN:.0%} of the mouth's width, and of the face's landmark box; seam = Sobel edge strength along "
     "the blend's border, rebuilt over real; flicker = mean frame-to-frame change of the lower face, rebuilt over "
-    f"real. The same windows are rebuilt again in lipsync's `precision` mode (two mouths chosen and averaged). **New speech**: the twin speaks the script at {FPS} fps; offset, correlation and pause opening are "
+    "real. The same windows are rebuilt again in lipsync's `precision` mode (two mouths chosen and averaged). "
+    f"**New speech**: the twin speaks the script at {FPS} fps; offset, correlation and pause opening are "
     "measured as above and the correlation is compared with the untouched footage's own; flicker of the lower "
     "face and the largest whole-frame jump are compared with the footage's. **Warp**: the frames of the new speech "
     "that paste a mouth are drawn again at the footage's size, once warped to their target lip and jaw shapes and "

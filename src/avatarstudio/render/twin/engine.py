@@ -74,7 +74,7 @@ class TwinEngine:
         lips = mouth_targets(twin, params)
         mouths, seconds = choose_mouths(twin, lips, behind, care=self.care)
         pasted = np.flatnonzero(mouths != behind)
-        shaped = ShapeModel(twin).landmarks(lips[pasted], behind[pasted]) if len(pasted) else []
+        shaped = ShapeModel(twin).placed(lips[pasted], behind[pasted]) if len(pasted) else []
         targets: list[np.ndarray | None] = [None] * len(params)
         for t, shape in zip(pasted, shaped):
             targets[t] = shape
@@ -83,7 +83,8 @@ class TwinEngine:
     def draw(self, behind: np.ndarray, mouths: np.ndarray, targets: Sequence[np.ndarray | None] | None = None,
              seconds: np.ndarray | None = None) -> Iterator[Frame]:
         """Frames showing footage frame behind[t] with the mouth of footage frame mouths[t] (warped to targets[t],
-        landmarks in the background frame's pixels, where given; averaged with seconds[t] warped alike)."""
+        the lip and jaw points paste.SHAPED in the background frame's pixels, where given; averaged with seconds[t]
+        warped alike)."""
         twin = self.twin
         footage = ClipReader(twin.file(layout.FOOTAGE))
         matte = ClipReader(twin.file(layout.MATTE), grey=True) if self.matting else None

@@ -57,8 +57,8 @@ class MouthPaster:
     def paste(self, background: np.ndarray, behind: int, source: int, target: np.ndarray | None = None,
               second: int | None = None) -> None:
         """Draws frame `source`'s lower face over `background` (RGB uint8, footage frame `behind`, changed in
-        place). `target`, landmarks in the background frame's pixels, is the shape the lips and jaw are warped to
-        (the held-out test warps to the true shape). With a `second` source warped to the same target, the two
+        place). `target`, the points SHAPED in the background frame's pixels, is the shape the lips and jaw are
+        warped to (the held-out test warps to the true shape). With a `second` source warped to the same target, the two
         mouths are averaged (precision mode: what is particular to one frame, noise and blur, halves)."""
         twin = self._twin
         crop, to_crop, mouth_points = self._shaped(behind, source, target)
@@ -97,15 +97,17 @@ class MouthPaster:
         to_crop = self._crop_from(behind, source)
         source_in_crop = apply((_translation(-self._origin) @ _square(twin.crop_transform[source]))[:2],
                                twin.points[source].astype(np.float64))
-        if target is not None:
-            chosen = list(SHAPED)
-            target_in_crop = apply(to_crop[:2], target.astype(np.float64))
-            src = np.concatenate([source_in_crop[chosen], self._border])
-            dst = np.concatenate([target_in_crop[chosen], self._border])
-            map_x, map_y = self._warp.maps(src, dst)
-            crop = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-            source_in_crop = target_in_crop
-        return crop, to_crop, apply(cv2.invertAffineTransform(to_crop[:2]), source_in_crop)
+        if target is None:
+            return crop, to_crop, apply(cv2.invertAffineTransform(to_crop[:2]), source_in_crop)
+        chosen = list(SHAPED)
+        src = np.concatenate([source_in_crop[chosen], self._border])
+        dst = np.concatenate([apply(to_crop[:2], target.astype(np.float64)), self._border])
+        map_x, map_y = self._warp.maps(src, dst)
+        crop = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+        # Warped, the mouth has the background face's outline with the target's lips and jaw.
+        mouth_points = twin.points[behind].astype(np.float64)
+        mouth_points[chosen] = target
+        return crop, to_crop, mouth_points
 
     @staticmethod
     def _patch(crop: np.ndarray, to_crop: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:

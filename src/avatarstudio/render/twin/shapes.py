@@ -28,8 +28,8 @@ class ShapeModel:
     def __init__(self, twin: Twin):
         self._twin = twin
         frames = np.flatnonzero(twin.usable & ~np.isnan(twin.lips).any(axis=1))
-        shapes = np.stack([apply(twin.to_reference[i], twin.points[i, list(SHAPED)].astype(np.float64))
-                           for i in frames])
+        matrices, points = twin.to_reference[frames], twin.points[frames][:, list(SHAPED)].astype(np.float64)
+        shapes = np.einsum("nij,nkj->nki", matrices[:, :, :2], points) + matrices[:, None, :, 2]
         self._coefficients, *_ = np.linalg.lstsq(_terms(twin.lips[frames].astype(np.float64)),
                                                  shapes.reshape(len(frames), -1), rcond=None)
 
@@ -37,11 +37,16 @@ class ShapeModel:
         """(T, len(SHAPED), 2) landmarks in the reference face's pixels for (T, 2) target lip shapes."""
         return (_terms(lips.astype(np.float64)) @ self._coefficients).reshape(len(lips), len(SHAPED), 2)
 
-    def landmarks(self, lips: np.ndarray, behind: np.ndarray) -> np.ndarray:
-        """(T, 478, 2) landmarks of each background frame behind[t] with its lips and jaw in the shape lips[t]."""
+    def placed(self, lips: np.ndarray, behind: np.ndarray) -> np.ndarray:
+        """(T, len(SHAPED), 2) float32: the lips and jaw in the shapes lips[t], on background frame behind[t]'s face
+        (its pixels)."""
         twin = self._twin
-        out = twin.points[behind].astype(np.float64)
-        for t, shape in enumerate(self.reference_shapes(lips)):
-            out[t, list(SHAPED)] = apply(cv2.invertAffineTransform(twin.to_reference[behind[t]]), shape)
-        return out
+        return np.stack([apply(cv2.invertAffineTransform(twin.to_reference[back]), shape)
+                         for back, shape in zip(behind, self.reference_shapes(lips))]).astype(np.float32)
 
+
+def with_shape(points: np.ndarray, shaped: np.ndarray) -> np.ndarray:
+    """Landmarks (..., 478, 2) with their lips and jaw (paste.SHAPED) replaced by `shaped` (..., len(SHAPED), 2)."""
+    out = np.array(points, np.float64)
+    out[..., list(SHAPED), :] = shaped
+    return out
