@@ -8,6 +8,8 @@ quarter less, for 8 % larger files), since every render decodes them again.
 """
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
@@ -15,11 +17,14 @@ import av
 import numpy as np
 
 GOP = 12
+WRITE_AHEAD = 4
 QUALITY_CRF = 18
 
 
 class ClipWriter:
-    """Appends RGB (or, with `grey`, single-channel) uint8 frames of one size to an MP4."""
+    """Appends RGB (or, with `grey`, single-channel) uint8 frames of one size to an MP4. Frames are encoded on a
+    second thread (x264 runs outside the GIL), up to WRITE_AHEAD behind the caller, so preparing a twin tracks the
+    next frame meanwhile."""
 
     def __init__(self, path: Path, size: tuple[int, int], fps: float, grey: bool = False):
         self._container = av.open(str(path), "w")
@@ -29,16 +34,28 @@ class ClipWriter:
         self._stream.options = {"crf": str(QUALITY_CRF), "preset": "superfast", "g": str(GOP),
                                 "keyint_min": str(GOP), "sc_threshold": "0", "bf": "0", "tune": "fastdecode"}
         self._format = "gray" if grey else "rgb24"
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="clip-writer")
+        self._pending: deque[Future] = deque()
 
     def write(self, image: np.ndarray) -> None:
+        """Queues `image` (copied: the caller may reuse it); raises what encoding an earlier frame raised."""
         frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image), format=self._format)
+        self._pending.append(self._worker.submit(self._encode, frame))
+        while len(self._pending) > WRITE_AHEAD:
+            self._pending.popleft().result()
+
+    def _encode(self, frame: av.VideoFrame | None) -> None:
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
 
     def close(self) -> None:
-        for packet in self._stream.encode():
-            self._container.mux(packet)
-        self._container.close()
+        try:
+            while self._pending:
+                self._pending.popleft().result()
+            self._encode(None)
+        finally:
+            self._worker.shutdown()
+            self._container.close()
 
 
 def copy_start(path: Path, out: Path, seconds: float) -> None:

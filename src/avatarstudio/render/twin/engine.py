@@ -62,7 +62,9 @@ class TwinEngine:
         self.face_box = _face_box(twin, crop)
 
     def frames(self, params: Sequence[FaceParams], clock: SceneClock) -> Iterator[Frame]:
-        return ahead(self.draw(*self.plan(params, clock)))
+        # Two threads: one decodes and pastes the mouth, the other resizes to the output (both mostly in FFmpeg and
+        # OpenCV, outside the GIL), so neither waits on the other's half of a frame.
+        return ahead(self._framed_all(ahead(self._pasted(*self.plan(params, clock)))))
 
     def plan(self, params: Sequence[FaceParams], clock: SceneClock
              ) -> tuple[np.ndarray, np.ndarray, list, np.ndarray | None]:
@@ -85,20 +87,34 @@ class TwinEngine:
         """Frames showing footage frame behind[t] with the mouth of footage frame mouths[t] (warped to targets[t],
         the lip and jaw points paste.SHAPED in the background frame's pixels, where given; averaged with seconds[t]
         warped alike)."""
+        return self._framed_all(self._pasted(behind, mouths, targets, seconds))
+
+    def _pasted(self, behind: np.ndarray, mouths: np.ndarray, targets: Sequence[np.ndarray | None] | None,
+                seconds: np.ndarray | None) -> Iterator[tuple[np.ndarray, int]]:
+        """(working frame with its mouth pasted, footage index) for each output frame (see draw)."""
         twin = self.twin
         footage = ClipReader(twin.file(layout.FOOTAGE))
-        matte = ClipReader(twin.file(layout.MATTE), grey=True) if self.matting else None
         paster = MouthPaster(twin, self.care.warp_step)
-        x0, y0, x1, y1 = self.crop
         try:
             for t, (back, mouth) in enumerate(zip(behind, mouths)):
                 frame = np.array(footage.frame(int(back)))
                 target = targets[t] if targets is not None else None
                 if (mouth != back or target is not None) and not np.isnan(twin.points[back, 0, 0]):
                     paster.paste(frame, int(back), int(mouth), target, None if seconds is None else int(seconds[t]))
-                yield self._framed(frame[y0:y1, x0:x1], matte, int(back))
+                yield frame, int(back)
         finally:
             footage.close()
+
+    def _framed_all(self, pasted: Iterator[tuple[np.ndarray, int]]) -> Iterator[Frame]:
+        matte = ClipReader(self.twin.file(layout.MATTE), grey=True) if self.matting else None
+        x0, y0, x1, y1 = self.crop
+        try:
+            for frame, back in pasted:
+                yield self._framed(frame[y0:y1, x0:x1], matte, back)
+        finally:
+            close = getattr(pasted, "close", None)
+            if close is not None:
+                close()
             if matte is not None:
                 matte.close()
 
