@@ -29,6 +29,11 @@ FEATHER = 0.1
 SHRINK = 0.06
 """The hull is pulled this fraction towards the mouth, so the feather stays inside the face's outline."""
 WARP_STEP = 6.0
+WARP_SHARE = 0.7
+"""How far the lips and jaw are moved from the chosen mouth's shape towards the target's; the rest of the
+difference is left as the real mouth had it. Measured on jwpIntro against the whole way (1.0): the held-out mouth
+SSIM rises from 0.863 to 0.875 and its flicker falls from 1.22x to 1.12x, new speech flickers 1.21x the footage
+instead of 1.29x, and the lip opening follows the target shapes as closely (correlation 0.96; 0.95 at 0.5)."""
 
 
 class MouthPaster:
@@ -101,12 +106,14 @@ class MouthPaster:
             return crop, to_crop, apply(cv2.invertAffineTransform(to_crop[:2]), source_in_crop)
         chosen = list(SHAPED)
         src = np.concatenate([source_in_crop[chosen], self._border])
-        dst = np.concatenate([apply(to_crop[:2], target.astype(np.float64)), self._border])
+        target_in_crop = apply(to_crop[:2], target.astype(np.float64))
+        moved = source_in_crop[chosen] + WARP_SHARE * (target_in_crop - source_in_crop[chosen])
+        dst = np.concatenate([moved, self._border])
         map_x, map_y = self._warp.maps(src, dst)
         crop = cv2.remap(crop, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-        # Warped, the mouth has the background face's outline with the target's lips and jaw.
+        # Warped, the mouth has the background face's outline with (nearly) the target's lips and jaw.
         mouth_points = twin.points[behind].astype(np.float64)
-        mouth_points[chosen] = target
+        mouth_points[chosen] = apply(cv2.invertAffineTransform(to_crop[:2]), moved)
         return crop, to_crop, mouth_points
 
     @staticmethod
