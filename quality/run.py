@@ -1,7 +1,7 @@
 """make quality: render talking-photo videos, measure their lip-sync and face from the decoded files alone, and
 write quality/results.json, quality/REPORT.md and quality/contact_sheet.png.
 
-    .venv/bin/python quality/run.py [--out DIR] [--quick]
+    .venv/bin/python quality/run.py [--out DIR] [--quick | --only twin]
 
 Cases: the built-in astronaut portrait, and the same photo sent as an uploaded image (POST /v3/videos, type
 image), speaking a script with pauses at 720p. Two baselines are made from the first render to show the
@@ -102,16 +102,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="where results.json, REPORT.md and contact_sheet.png go (scratch goes to OUT/out)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke run: a 3-second script, the built-in look and its two baselines only (no twin)")
+    parser.add_argument("--only", choices=("twin",),
+                        help="only the digital twin's cases (held out, new speech, warp); with --out elsewhere, so the "
+                             "full report is kept")
     return parser.parse_args(argv)
 
 
-def main(argv: list[str]) -> int:
-    args = parse_args(argv)
-    started, load_at_start = time.perf_counter(), report.load_average()
-    scratch = args.out / "out"
-    shutil.rmtree(scratch, ignore_errors=True)
+def photo_cases(args: argparse.Namespace, scratch: Path, script: str) -> tuple[dict, list, list[dict]]:
+    """(results, contact-sheet rows, checks) of the talking-photo renders and their two baselines."""
     source = analyse.Source.of(source_photo())
-    script = QUICK_SCRIPT if args.quick else SCRIPT
     videos: list[tuple[str, str, str, Path]] = []
     for name, title, api, body in requests(script, args.quick):
         print(f"render {name}: {title}", flush=True)
@@ -129,14 +128,24 @@ def main(argv: list[str]) -> int:
                          **analyse.measure(series)}
         if kind == "render":
             rows.append((title, video, series))
-    checks = report.check(results, reference=videos[0][0], shift_frames=SHIFT_FRAMES)
+    return results, rows, report.check(results, reference=videos[0][0], shift_frames=SHIFT_FRAMES)
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    started, load_at_start = time.perf_counter(), report.load_average()
+    scratch = args.out / "out"
+    shutil.rmtree(scratch, ignore_errors=True)
+    script = QUICK_SCRIPT if args.quick else SCRIPT
+    results, rows, checks = ({}, [], []) if args.only == "twin" else photo_cases(args, scratch, script)
     twin_measures = None
     if not args.quick:
         print("twin: prepare, held-out windows, new speech", flush=True)
         twin_measures, twin_checks, twin_rows = twin.run(scratch, script, VOICE)
         results.update(twin_rows)
         checks += twin_checks
-    sheet.write(rows, args.out / "contact_sheet.png")
+    if rows:
+        sheet.write(rows, args.out / "contact_sheet.png")
     seconds = time.perf_counter() - started
     command = "make quality" if argv == [] else "quality/run.py " + " ".join(argv)
     about = report.describe(ROOT, command, load_at_start)

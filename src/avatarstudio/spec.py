@@ -80,6 +80,9 @@ class TwinLook:
     """A digital twin made from the user's own footage (render/twin/)."""
 
     twin_id: str
+    precision: bool = False
+    """HeyGen's lipsync `mode: precision`: the engine searches more of the footage for each mouth and shapes it more
+    finely (render/twin/engine.py), slower than the default."""
 
 
 Look = BuiltinLook | PhotoLook | TwinLook
@@ -175,12 +178,13 @@ class VideoSpec:
     watermark: Watermark | None = None
 
 
-SPEC_VERSION = 3
+SPEC_VERSION = 4
 """The stored form's version. A change that older readers would misread (a renamed field, a new meaning) raises
 it, and from_dict converts each older version it still meets; records from before versions existed are 1.
 2: TextSpeech.pronunciations (an older reader cannot build it; version 1 records read with none).
 3: Output.fps may be a fraction, stored as "num/den", and Output.bitrate (an older reader cannot build either;
-version 1 and 2 records have whole rates and no bitrate)."""
+version 1 and 2 records have whole rates and no bitrate).
+4: TwinLook.precision (an older reader cannot build it; older records read as False)."""
 
 OUTPUT_ROLES = ("video", "thumbnail", "gif", "srt", "vtt", "ass", "captioned")
 """The files a render makes, by role; a video's stored files are keyed by these ("captioned" only when captions

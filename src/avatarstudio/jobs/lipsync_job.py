@@ -57,8 +57,8 @@ def run(runtime: Runtime, lipsync_id: str, deliver: announce.Deliver) -> None:
                                  options.speech_enhancement, None if options.dynamic_duration else prepared.duration)
         except encode.EncodeError:
             raise RenderError("invalid_audio", "audio: the file holds no audio that could be decoded") from None
-        scene = spec.Scene(spec.Character(spec.TwinLook(twin_id)),
-                           spec.AudioSpeech(spec.MediaRef("local", AUDIO_FILE)))
+        look = spec.TwinLook(twin_id, precision=job.mode == "precision")
+        scene = spec.Scene(spec.Character(look), spec.AudioSpeech(spec.MediaRef("local", AUDIO_FILE)))
         mark = None
         if options.watermark:
             write_default_mark(workdir / MARK_FILE, output.height)
@@ -69,8 +69,6 @@ def run(runtime: Runtime, lipsync_id: str, deliver: announce.Deliver) -> None:
                                    max_seconds=runtime.settings.max_video_seconds, planned=watch.planned)
         if options.music_track:
             _keep_background(source, job, prepared_dir, rendered, output)
-        if job.mode == "precision":
-            notes.append("mode precision renders like speed here: one lip-sync engine serves both")
         return runner.Done(rendered.duration, store_outputs(runtime, LIPSYNC.blob_prefix(lipsync_id), rendered),
                            notes + rendered.notes)
 

@@ -27,6 +27,10 @@ def test_jwp_intro_makes_a_twin_with_flat_files(jwp_twin):
         assert preview.size == (640, 480)
     with av.open(str(directory / result.preview_video)) as video:
         assert 3.5 < video.duration / av.time_base < 4.5
+    with av.open(str(directory / "matte.mp4")) as matte:                   # the selfie model ran on every third
+        masks = [frame.to_ndarray(format="gray") for frame in matte.decode(video=0)]
+    assert len(masks) == result.frames                                        # a mask for every frame all the same
+    assert all(mask[mask.shape[0] // 2, mask.shape[1] // 2] > 200 and mask[5, 5] < 50 for mask in masks)
     twin = load(directory)
     assert twin.talking.mean() > 0.3 and not twin.talking.all()               # he talks, and pauses
     phones = json.loads((directory / "phones.json").read_text())["phones"]

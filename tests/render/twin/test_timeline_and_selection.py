@@ -37,6 +37,10 @@ def test_a_pause_keeps_the_background_mouth_when_it_is_at_rest():
 
 
 def test_a_twin_look_survives_the_job_record():
-    video = spec.VideoSpec((spec.Scene(spec.Character(spec.TwinLook("twin_1")), spec.Silence(1.0)),),
+    video = spec.VideoSpec((spec.Scene(spec.Character(spec.TwinLook("twin_1")), spec.Silence(1.0)),
+                            spec.Scene(spec.Character(spec.TwinLook("twin_1", precision=True)), spec.Silence(1.0))),
                            spec.Output(1280, 720))
     assert spec.from_dict(spec.to_dict(video)) == video
+    stored = spec.to_dict(video)
+    del stored["scenes"][0]["character"]["look"]["precision"]                 # a record from before the field
+    assert spec.from_dict({**stored, "version": 2}).scenes[0].character.look.precision is False

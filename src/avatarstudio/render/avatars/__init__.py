@@ -132,11 +132,11 @@ def _placed_twin(character: spec.Character, look: spec.TwinLook, canvas: tuple[i
     prepared = twin.load(resolve(spec.MediaRef("twin", look.twin_id), "twin"))
     if not matting and (character.style, character.scale, character.offset_x, character.offset_y) == (
             "normal", 1.0, 0.0, 0.0):
-        return twin.filling(prepared, canvas), Placement(0, 0, *canvas)
+        return twin.filling(prepared, canvas, look.precision), Placement(0, 0, *canvas)
     sizing = twin.placed(prepared, PLACEMENT_PROBE_HEIGHT, matting)
     placement = place(sizing.size, canvas, character.scale, character.offset_x, character.offset_y, character.style,
                       face_box=sizing.face_box)
-    return twin.placed(prepared, max(2, placement.height), matting), placement
+    return twin.placed(prepared, max(2, placement.height), matting, look.precision), placement
 
 
 @lru_cache(maxsize=None)

@@ -8,6 +8,7 @@ person's matte when `matting` asks.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -17,7 +18,8 @@ from avatarstudio.render.face.segmentation import refine_matte
 from avatarstudio.render.twin import layout, select
 from avatarstudio.render.twin.ahead import ahead
 from avatarstudio.render.twin.clips import ClipReader
-from avatarstudio.render.twin.paste import MouthPaster
+from avatarstudio.render.twin.paste import WARP_STEP, MouthPaster
+from avatarstudio.render.twin.shapes import ShapeModel
 from avatarstudio.render.twin.timeline import background_frames
 from avatarstudio.render.twin.track import CHIN, face_height
 from avatarstudio.render.twin.twin import Twin
@@ -31,41 +33,88 @@ SILENT = 0.03
 """A frame whose mouth_open is below this is a pause: the target is the lips at rest."""
 
 
+@dataclass(frozen=True)
+class Care:
+    """How hard the engine works for each mouth: `candidates` nearest sources kept per frame by the search, the
+    warp's mesh step in pixels, and whether a `second` mouth is chosen and averaged with the first."""
+
+    candidates: int
+    warp_step: float
+    second: bool
+
+
+SPEED = Care(select.CANDIDATES, WARP_STEP, False)
+PRECISION = Care(select.CANDIDATES, WARP_STEP, True)
+"""HeyGen's lipsync `mode: precision` (quality/twin.py measures both modes on the held-out frames)."""
+
+
 class TwinEngine:
     """Frames of one twin, `size` (width, height): the working frame's `crop` (x0, y0, x1, y1) resized to it."""
 
-    def __init__(self, twin: Twin, size: tuple[int, int], crop: tuple[int, int, int, int], matting: bool = False):
+    def __init__(self, twin: Twin, size: tuple[int, int], crop: tuple[int, int, int, int], matting: bool = False,
+                 precision: bool = False):
         self.twin = twin
         self.size = size
         self.crop = crop
         self.matting = matting
+        self.care = PRECISION if precision else SPEED
         self.moving_box = None
         self.face_box = _face_box(twin, crop)
 
     def frames(self, params: Sequence[FaceParams], clock: SceneClock) -> Iterator[Frame]:
+        # Two threads: one decodes and pastes the mouth, the other resizes to the output (both mostly in FFmpeg and
+        # OpenCV, outside the GIL), so neither waits on the other's half of a frame.
+        return ahead(self._framed_all(ahead(self._pasted(*self.plan(params, clock)))))
+
+    def plan(self, params: Sequence[FaceParams], clock: SceneClock
+             ) -> tuple[np.ndarray, np.ndarray, list, np.ndarray | None]:
+        """(behind, mouths, targets, seconds) for `draw`: the background timeline, the mouth chosen for each frame,
+        the lip and jaw shape each pasted mouth is warped to (None where the background keeps its own mouth), and
+        in precision mode the second mouth averaged with each."""
         twin = self.twin
         behind = background_frames(twin.turns, twin.fps, clock.fps, clock.first_frame, len(params))
-        mouths = choose_mouths(twin, mouth_targets(twin, params), behind)
-        return ahead(self.draw(behind, mouths))
+        lips = mouth_targets(twin, params)
+        mouths, seconds = choose_mouths(twin, lips, behind, care=self.care)
+        pasted = np.flatnonzero(mouths != behind)
+        shaped = ShapeModel(twin).placed(lips[pasted], behind[pasted]) if len(pasted) else []
+        targets: list[np.ndarray | None] = [None] * len(params)
+        for t, shape in zip(pasted, shaped):
+            targets[t] = shape
+        return behind, mouths, targets, seconds
 
-    def draw(self, behind: np.ndarray, mouths: np.ndarray,
-             targets: Sequence[np.ndarray | None] | None = None) -> Iterator[Frame]:
+    def draw(self, behind: np.ndarray, mouths: np.ndarray, targets: Sequence[np.ndarray | None] | None = None,
+             seconds: np.ndarray | None = None) -> Iterator[Frame]:
         """Frames showing footage frame behind[t] with the mouth of footage frame mouths[t] (warped to targets[t],
-        landmarks in the background frame's pixels, where given)."""
+        the lip and jaw points paste.SHAPED in the background frame's pixels, where given; averaged with seconds[t]
+        warped alike)."""
+        return self._framed_all(self._pasted(behind, mouths, targets, seconds))
+
+    def _pasted(self, behind: np.ndarray, mouths: np.ndarray, targets: Sequence[np.ndarray | None] | None,
+                seconds: np.ndarray | None) -> Iterator[tuple[np.ndarray, int]]:
+        """(working frame with its mouth pasted, footage index) for each output frame (see draw)."""
         twin = self.twin
         footage = ClipReader(twin.file(layout.FOOTAGE))
-        matte = ClipReader(twin.file(layout.MATTE), grey=True) if self.matting else None
-        paster = MouthPaster(twin)
-        x0, y0, x1, y1 = self.crop
+        paster = MouthPaster(twin, self.care.warp_step)
         try:
             for t, (back, mouth) in enumerate(zip(behind, mouths)):
                 frame = np.array(footage.frame(int(back)))
                 target = targets[t] if targets is not None else None
                 if (mouth != back or target is not None) and not np.isnan(twin.points[back, 0, 0]):
-                    paster.paste(frame, int(back), int(mouth), target)
-                yield self._framed(frame[y0:y1, x0:x1], matte, int(back))
+                    paster.paste(frame, int(back), int(mouth), target, None if seconds is None else int(seconds[t]))
+                yield frame, int(back)
         finally:
             footage.close()
+
+    def _framed_all(self, pasted: Iterator[tuple[np.ndarray, int]]) -> Iterator[Frame]:
+        matte = ClipReader(self.twin.file(layout.MATTE), grey=True) if self.matting else None
+        x0, y0, x1, y1 = self.crop
+        try:
+            for frame, back in pasted:
+                yield self._framed(frame[y0:y1, x0:x1], matte, back)
+        finally:
+            close = getattr(pasted, "close", None)
+            if close is not None:
+                close()
             if matte is not None:
                 matte.close()
 
@@ -87,7 +136,7 @@ class TwinEngine:
         return out
 
 
-def filling(twin: Twin, size: tuple[int, int]) -> TwinEngine:
+def filling(twin: Twin, size: tuple[int, int], precision: bool = False) -> TwinEngine:
     """Frames of `size` cut from the footage around the person: the largest crop of that shape."""
     width, height = twin.size
     aspect = size[0] / size[1]
@@ -95,13 +144,13 @@ def filling(twin: Twin, size: tuple[int, int]) -> TwinEngine:
     centre_x, centre_y = _face_centre(twin)
     x0 = int(np.clip(round(centre_x - crop_w / 2), 0, width - crop_w))
     y0 = int(np.clip(round(centre_y - FACE_TOP * crop_h), 0, height - crop_h))
-    return TwinEngine(twin, size, (x0, y0, x0 + crop_w, y0 + crop_h))
+    return TwinEngine(twin, size, (x0, y0, x0 + crop_w, y0 + crop_h), precision=precision)
 
 
-def placed(twin: Twin, height: int, matting: bool) -> TwinEngine:
+def placed(twin: Twin, height: int, matting: bool, precision: bool = False) -> TwinEngine:
     """Whole footage frames `height` pixels tall, cut out along the person when `matting`."""
     width = max(2, round(height * twin.size[0] / twin.size[1]))
-    return TwinEngine(twin, (width, height), (0, 0, *twin.size), matting)
+    return TwinEngine(twin, (width, height), (0, 0, *twin.size), matting, precision)
 
 
 def _face_centre(twin: Twin) -> tuple[float, float]:
@@ -131,13 +180,28 @@ def mouth_targets(twin: Twin, params: Sequence[FaceParams]) -> np.ndarray:
 
 
 def choose_mouths(twin: Twin, targets: np.ndarray, behind: np.ndarray, features: np.ndarray | None = None,
-                  sources: np.ndarray | None = None, keep_own: bool = True) -> np.ndarray:
-    """The footage frame lending its mouth to each output frame (select.viterbi). `features` (n, d) describe
-    every footage frame's lips in the same terms as `targets` (T, d), by default (opening, width); `sources` are
-    the frames allowed to lend, by default every usable one with a steady head (sharp); `keep_own` lets a frame keep the background's own
-    mouth."""
+                  sources: np.ndarray | None = None, keep_own: bool = True,
+                  care: Care = SPEED) -> tuple[np.ndarray, np.ndarray | None]:
+    """(mouths, seconds): the footage frame lending its mouth to each output frame (select.viterbi), and with
+    `care.second` another chosen alike from the frames the first never uses (None without). `features` (n, d)
+    describe every footage frame's lips in the same terms as `targets` (T, d), by default (opening, width);
+    `sources` are the frames allowed to lend, by default every usable one with a steady head (sharp); `keep_own`
+    lets a frame keep the background's own mouth."""
     features = twin.lips if features is None else features
     sources = np.flatnonzero(twin.usable & twin.steady) if sources is None else sources
+    first = _viterbi(twin, targets, behind, features, sources, keep_own, care.candidates)
+    if not care.second:
+        return first, None
+    others = np.setdiff1d(sources, first)
+    if len(others) == 0:
+        return first, None
+    second = _viterbi(twin, targets, behind, features, others, False, care.candidates)
+    # Where the first keeps the background's own mouth, nothing is pasted, so nothing is averaged.
+    return first, np.where(first == behind, first, second)
+
+
+def _viterbi(twin: Twin, targets: np.ndarray, behind: np.ndarray, features: np.ndarray, sources: np.ndarray,
+             keep_own: bool, candidates: int) -> np.ndarray:
     scale = np.nanstd(features[sources], axis=0) + 1e-6
     pose = twin.pose[:, :2]
     own = np.nan_to_num(features[behind], nan=1e3)
@@ -146,7 +210,7 @@ def choose_mouths(twin: Twin, targets: np.ndarray, behind: np.ndarray, features:
         part = slice(start, start + CHUNK)
         costs = select.unary_costs(targets[part], features[sources], scale, pose[sources],
                                    np.nan_to_num(pose[behind[part]]))
-        chosen, their_costs = select.nearest(costs, sources)
+        chosen, their_costs = select.nearest(costs, sources, candidates)
         options.append(chosen)
         option_costs.append(their_costs)
         background_costs.append((((targets[part] - own[part]) / scale) ** 2).sum(axis=1))

@@ -124,6 +124,7 @@ def _track_frames(footage: Path, probe: source.Probe, working: tuple[int, int], 
     clip = ClipWriter(out_dir / layout.FOOTAGE, working, probe.fps)
     small_matte = _even(_fit(*working, 10 ** 6, track.MATTE_HEIGHT))
     matte = ClipWriter(out_dir / layout.MATTE, small_matte, probe.fps, grey=True)
+    mattes = track.SparseMatte(tracker, matte.write)
     preview_frame = round(PREVIEW_SECONDS * probe.fps) // 4
     sampled = set(np.linspace(0, probe.frames - 1, FACE_SAMPLES).round().astype(int).tolist())
     scale = working[0] / tracking[0]
@@ -142,7 +143,7 @@ def _track_frames(footage: Path, probe: source.Probe, working: tuple[int, int], 
                             [cv2.IMWRITE_JPEG_QUALITY, 90])
             points = tracker.landmarks(small)
             points = None if points is None else points * np.float32(scale)
-            matte.write(tracker.raw_matte(cv2.resize(small, small_matte, interpolation=cv2.INTER_LINEAR)))
+            mattes.add(cv2.resize(small, small_matte, interpolation=cv2.INTER_LINEAR))
             if index in sampled:
                 heights.append(tracker.face_heights(small))
             if writer is None and points is not None:
@@ -155,6 +156,7 @@ def _track_frames(footage: Path, probe: source.Probe, working: tuple[int, int], 
             all_points.append(points)
             if index % 25 == 0:
                 progress(0.85 * min(1.0, index / probe.frames))
+        mattes.close()
     finally:
         tracker.close()
         for video in (clip, matte):
