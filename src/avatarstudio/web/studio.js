@@ -166,7 +166,7 @@ function renderGallery() {
     button.setAttribute("aria-pressed", String(look.id === chosen));
     button.dataset.look = look.id;
     const picture = document.createElement("img");
-    picture.src = look.preview_image_url;
+    if (look.preview_image_url) picture.src = look.preview_image_url; // none while a photo is being fetched
     picture.alt = "";
     const name = document.createElement("span");
     name.className = "name";
