@@ -88,6 +88,7 @@ def test_photo_avatar_refusals_name_the_field(client: httpx.Client) -> None:
     by_url = client.post("/v3/avatars", json={"type": "photo", "name": "x", "file": {"type": "url", "url": flat_url}})
     failed = wait_for_look(client, by_url.json()["data"]["avatar_item"]["id"], {"failed", "completed"})
     assert failed["status"] == "failed" and failed["error"]["message"].startswith("file.url is invalid: "), failed
+    assert client.delete(f"/v3/avatars/looks/{failed['id']}").status_code == 200
     prompt = client.post("/v3/avatars", json={"type": "prompt", "name": "x", "prompt": "a person"})
     assert prompt.status_code == 400 and prompt.json()["error"]["param"] == "type"
     builtin = client.delete("/v3/avatars/looks/Ava_drawn_front")
