@@ -38,6 +38,9 @@ class Lookup(Protocol):
         """A digital twin's status as the API shows it (pending_consent, processing, completed, failed), None when
         there is no such twin."""
 
+    def photo_import_status(self, avatar_id: str) -> str | None:
+        """processing or failed for a photo avatar still being (or not) made from its URL, else None."""
+
 
 @dataclass(frozen=True)
 class Translated:
@@ -76,6 +79,11 @@ def _look(lookup: Lookup, avatar_id: str, param: str) -> spec.Look:
     if twin is not None:
         raise ServiceError("avatar_not_ready", f"avatar not ready: {param} names digital twin {avatar_id}, which is "
                            f"{twin}{NOT_READY_HINTS.get(twin, '')}", param=param)
+    photo = lookup.photo_import_status(avatar_id)
+    if photo is not None:
+        raise ServiceError("avatar_not_ready", f"avatar not ready: {param} names photo avatar {avatar_id}, whose "
+                           f"image {'is still being fetched' if photo == 'processing' else 'could not be used'} "
+                           "(GET /v3/avatars/looks/{id} shows its status)", param=param)
     raise ServiceError("avatar_not_found", f"Avatar {avatar_id} not found", param=param)
 
 

@@ -13,8 +13,11 @@ from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
 from avatarstudio.store.twins import Twins, public_status
 from avatarstudio.store.models import Asset, new_id
+from avatarstudio.store.photo_imports import PhotoImports
 from avatarstudio.store.sniff import sniff
 
+ASSET_FOLDER = "assets"
+"""Every asset's file lives under assets/<id>/, so deleting the asset removes the folder."""
 MAX_BYTES = {"image": 50 * 1024 * 1024, "audio": 50 * 1024 * 1024, "video": 100 * 1024 * 1024}
 
 
@@ -24,6 +27,19 @@ def save_asset(runtime: Runtime, key_id: str, data: bytes, name: str = "", talki
     """Store an upload and record it. `vet(data, file_type)` runs after the checks every upload gets and before
     anything is stored; it raises ServiceError to refuse (a talking photo's face check, which a worker makes:
     jobs/quick.py)."""
+    file_type, mime = checked(data, max_bytes, vet)
+    asset_id = new_id()
+    blob_key = store_upload(runtime, asset_id, data, mime)
+    return Assets(runtime.db).add(Asset(
+        id=asset_id, key_id=key_id, name=name or f"{asset_id}{_extension(mime)}", file_type=file_type,
+        mime_type=mime, size_bytes=len(data), blob_key=blob_key, folder_id=folder_id,
+        is_talking_photo=talking_photo))
+
+
+def checked(data: bytes, max_bytes: int | None = None,
+            vet: Callable[[bytes, str], None] | None = None) -> tuple[str, str]:
+    """The checks every upload gets (not empty, a known kind by its content, within its size, an image's declared
+    pixels), then `vet`'s; returns (file_type, mime type). ServiceError naming `file` for the first one broken."""
     if not data:
         raise ServiceError("invalid_parameter", "file is invalid: the upload is empty", param="file")
     found = sniff(data)
@@ -39,13 +55,18 @@ def save_asset(runtime: Runtime, key_id: str, data: bytes, name: str = "", talki
         _require_sane_pixels(data)
     if vet is not None:
         vet(data, file_type)
-    asset_id = new_id()
-    extension = mimetypes.guess_extension(mime) or ""
-    blob_key = f"assets/{asset_id}/file{extension}"
+    return file_type, mime
+
+
+def store_upload(runtime: Runtime, asset_id: str, data: bytes, mime: str) -> str:
+    """Stores checked bytes as asset `asset_id`'s file; returns the blob key (under assets/<id>/)."""
+    blob_key = f"{ASSET_FOLDER}/{asset_id}/file{_extension(mime)}"
     runtime.blobs.put_bytes(blob_key, data)
-    return Assets(runtime.db).add(Asset(
-        id=asset_id, key_id=key_id, name=name or f"{asset_id}{extension}", file_type=file_type, mime_type=mime,
-        size_bytes=len(data), blob_key=blob_key, folder_id=folder_id, is_talking_photo=talking_photo))
+    return blob_key
+
+
+def _extension(mime: str) -> str:
+    return mimetypes.guess_extension(mime) or ""
 
 
 MAX_PIXELS = 50_000_000
@@ -74,7 +95,7 @@ def _require_sane_pixels(data: bytes) -> None:
 def delete_asset(runtime: Runtime, asset_id: str) -> None:
     """Removes the record, then the file; store.NotFound when there is no such asset."""
     Assets(runtime.db).delete(asset_id)
-    runtime.blobs.delete_prefix(f"assets/{asset_id}/")
+    runtime.blobs.delete_prefix(f"{ASSET_FOLDER}/{asset_id}/")
 
 
 class DbLookup:
@@ -90,6 +111,12 @@ class DbLookup:
     def twin_status(self, twin_id: str) -> str | None:
         twin = Twins(self.runtime.db).get(twin_id)
         return public_status(twin) if twin is not None else None
+
+    def photo_import_status(self, avatar_id: str) -> str | None:
+        job = PhotoImports(self.runtime.db).get(avatar_id)
+        if job is None or job.status == "completed":
+            return None
+        return "failed" if job.status == "failed" else "processing"
 
     def save_inline_image(self, data_base64: str, media_type: str) -> str:
         import base64

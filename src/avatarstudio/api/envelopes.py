@@ -26,6 +26,7 @@ NOT_FOUND = {
     "brand_glossary": ("not_found", "Brand glossary", "glossary_id"),
     "twin": ("avatar_not_found", "Avatar", "avatar_id"),
     "lipsync": ("not_found", "Lipsync", "lipsync_id"),
+    "photo_import": ("avatar_not_found", "Avatar", "avatar_id"),
 }
 """A missing record of each kind (store.NotFound) as HeyGen reports it: code, the record's name, the parameter."""
 

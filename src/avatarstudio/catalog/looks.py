@@ -18,8 +18,9 @@ from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store import twins
 from avatarstudio.store.assets import Assets
-from avatarstudio.store.models import Asset, PhotoAvatarGroup, Twin
+from avatarstudio.store.models import Asset, PhotoAvatarGroup, PhotoImport, Twin
 from avatarstudio.store.photo_avatars import PhotoAvatarGroups
+from avatarstudio.store.photo_imports import PhotoImports
 
 Ownership = Literal["public", "private"]
 """v3's ownership filter: public is the built-in catalogue, private the talking photos and twins made here."""
@@ -46,7 +47,8 @@ class Look:
     preferred_orientation: str | None
     image_width: int | None
     image_height: int | None
-    preview_image_url: str
+    preview_image_url: str | None
+    """None only for a photo avatar whose image is still being fetched (or could not be)."""
     tags: tuple[str, ...]
     created_at: int
     preview_video_url: str | None = None
@@ -111,6 +113,15 @@ def talking_photo_look(runtime: Runtime, asset: Asset, group: PhotoAvatarGroup |
                 runtime.url_for(asset.blob_key), ("talking_photo",), int(asset.created_at), status="completed")
 
 
+def photo_import_look(job: PhotoImport) -> Look:
+    """A photo avatar whose image is being fetched from its URL (processing), or could not be made from it (failed,
+    with the reason); once made, it is a talking photo with the same id."""
+    failed = job.status == "failed"
+    return Look(job.id, job.name, job.id, job.name, TALKING_PHOTO_GENDER, "photo_avatar", False, None, None, None,
+                None, ("talking_photo",), int(job.created_at), status="failed" if failed else "processing",
+                error={"code": job.error_code, "message": job.error_message} if failed else None)
+
+
 def twin_look(runtime: Runtime, twin: Twin) -> Look:
     size = (twin.width, twin.height) if twin.width and twin.height else None
     status = twins.public_status(twin)
@@ -123,9 +134,11 @@ def twin_look(runtime: Runtime, twin: Twin) -> Look:
 
 
 def all_looks(runtime: Runtime) -> list[Look]:
-    """Built-in looks first (catalogue order), then talking photos and digital twins, each newest first."""
+    """Built-in looks first (catalogue order), then photo avatars still being made from a URL, talking photos and
+    digital twins, each newest first."""
     groups = PhotoAvatarGroups(runtime.db).memberships()
     return ([_builtin_look(runtime, avatar) for avatar in avatars.list_avatars()]
+            + [photo_import_look(job) for job in PhotoImports(runtime.db).unfinished()]
             + [talking_photo_look(runtime, asset, groups.get(asset.id))
                for asset in Assets(runtime.db).talking_photos()]
             + [twin_look(runtime, twin) for twin in twins.Twins(runtime.db).newest_first()])
@@ -139,6 +152,9 @@ def find_look(runtime: Runtime, look_id: str, param: str) -> Look:
     asset = Assets(runtime.db).get(look_id)
     if asset is not None and asset.is_talking_photo:
         return talking_photo_look(runtime, asset)
+    photo = PhotoImports(runtime.db).get(look_id)
+    if photo is not None and photo.status != "completed":
+        return photo_import_look(photo)
     twin = twins.Twins(runtime.db).get(look_id)
     if twin is None:
         raise ServiceError("avatar_not_found", f"Avatar {look_id} not found", param=param)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from avatarstudio.jobs import webhooks
 from avatarstudio.store.batches import Batches
 from avatarstudio.store.lipsyncs import Lipsyncs
+from avatarstudio.store.photo_imports import PhotoImports
 from avatarstudio.store.twins import Twins
 from avatarstudio.store.videos import Videos
 
@@ -85,3 +86,19 @@ def lipsync_finished(runtime: Runtime, lipsync_id: str, deliver: Deliver) -> Non
     if job.batch_id:
         ids += _batch_finished(runtime, job.batch_id)
     deliver(ids)
+
+
+def photo_imported(runtime: Runtime, import_id: str, deliver: Deliver) -> None:
+    """A photo avatar made from a URL: completed, it becomes a talking photo (store/photo_imports.py); either way
+    photo_avatar_train.success or .fail says so, HeyGen's event for a photo avatar that is ready (or is not)."""
+    imports = PhotoImports(runtime.db)
+    job = imports.get(import_id)
+    if job is None:
+        return
+    ids = {"avatar_id": job.id, "avatar_group_id": job.id, "group_id": job.id}
+    if job.status == "completed":
+        imports.make_talking_photo(import_id)
+        deliver(webhooks.emit(runtime.db, "photo_avatar_train.success", {**ids, "status": "ready"}, job.id, None))
+    else:
+        deliver(webhooks.emit(runtime.db, "photo_avatar_train.fail",
+                              {**ids, "status": "failed", "msg": job.error_message}, job.id, None))

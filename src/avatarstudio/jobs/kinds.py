@@ -1,4 +1,4 @@
-"""The kinds of queued job: a video render, a digital twin's training, a lipsync. Each names its Huey task, the
+"""The kinds of queued job: a video render, a digital twin's training, a lipsync, a photo avatar made from a URL. Each names its Huey task, the
 module that runs it (imported only where the task runs: it renders, and the API process never loads it), its
 repository (store/jobs.py's state machine over its table), what its work is called, where its files live in the
 blob store, and the events its end sends. The runner, the queue and the reaper treat every kind alike through this
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from avatarstudio.jobs import announce
 from avatarstudio.store.jobs import Jobs
 from avatarstudio.store.lipsyncs import Lipsyncs
+from avatarstudio.store.photo_imports import PhotoImports
 from avatarstudio.store.twins import Twins
 from avatarstudio.store.videos import Videos
 
@@ -41,4 +42,7 @@ TWIN = JobKind("train_twin", "avatarstudio.jobs.train_job", Twins, "digital twin
                announce.twin_finished)
 LIPSYNC = JobKind("render_lipsync", "avatarstudio.jobs.lipsync_job", Lipsyncs, "lipsync", "lipsync", "lipsyncs",
                   announce.lipsync_finished)
-KINDS = (VIDEO, TWIN, LIPSYNC)
+PHOTO = JobKind("import_photo", "avatarstudio.jobs.photo_job", PhotoImports, "photo avatar", "photo's import",
+                "assets", announce.photo_imported)
+"""Its file is the talking photo's (assets/<id>/): the asset it becomes has the import's id."""
+KINDS = (VIDEO, TWIN, LIPSYNC, PHOTO)

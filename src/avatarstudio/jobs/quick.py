@@ -1,5 +1,5 @@
-"""Short jobs a request waits for: text to speech, the catalogue's preview files, a photo's face check, and
-fetching a photo a request names by URL.
+"""Short jobs a request waits for: text to speech, the catalogue's preview files and a photo's face check. None of
+them waits on a remote server (a photo named by URL is fetched by a queued job: jobs/photo_job.py).
 
 The HTTP process loads no speech engine and no face model: it hands this work to a worker, on a queue of its
 own so that a long render never holds it up, and waits at most `settings.quick_job_seconds` for the answer
@@ -55,19 +55,6 @@ def preview(runtime: Runtime, kind: PreviewKind, item_id: str) -> str:
     if not runtime.blobs.exists(key):
         runtime.queue.ask("preview", kind, item_id)
     return key
-
-
-def fetched_photo(runtime: Runtime, url: str, param: str) -> bytes:
-    """The bytes at a user's photo URL, fetched by a worker under the safety rules (fetch.py); ServiceError
-    naming `param` when they cannot be fetched."""
-    folder = f"checks/{new_id()}/"
-    try:
-        problem = runtime.queue.ask("fetch_photo", f"{folder}photo", url)
-        if problem is not None:
-            raise ServiceError("invalid_parameter", f"{param} is invalid: {problem}", param=param)
-        return runtime.blobs.local_path(f"{folder}photo").read_bytes()
-    finally:
-        runtime.blobs.delete_prefix(folder)
 
 
 def require_one_face(runtime: Runtime, data: bytes, file_type: str) -> None:

@@ -1,4 +1,5 @@
-"""The worker's side of the quick jobs (quick.py): the only place they touch the speech engines and face model.
+"""The worker's side of the quick jobs (quick.py): the only place they touch the speech engines and face model
+(jobs/photo_job.py borrows the face check).
 
 Each function takes the runtime and plain arguments and returns plain data (it travels back through the queue's
 result store); a result the user caused is returned as such, never raised.
@@ -6,17 +7,14 @@ result store); a result the user caused is returned as such, never raised.
 from __future__ import annotations
 
 import io
-import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 import soundfile
 from PIL import Image
 
 from avatarstudio.catalog import voices
-from avatarstudio.errors import RenderError
-from avatarstudio.fetch import fetch
 from avatarstudio.jobs.quick import PreviewKind, Refused, Spoken, preview_key
 from avatarstudio.render import speech
 from avatarstudio.render.speech import glossary
@@ -82,27 +80,19 @@ def preview(runtime: Runtime, kind: PreviewKind, item_id: str) -> str:
 
 def face_problem(runtime: Runtime, key: str) -> str | None:
     """Why the image at blob `key` cannot be a talking photo, or None when it shows exactly one face."""
+    return face_problem_in(runtime.blobs.local_path(key))
+
+
+def face_problem_in(image_file: Path | BinaryIO) -> str | None:
+    """Why the image in this file cannot be a talking photo, or None when it shows exactly one face."""
     try:
-        with Image.open(runtime.blobs.local_path(key)) as image:
+        with Image.open(image_file) as image:
             pixels = np.asarray(image.convert("RGB"))
         analyse(pixels)
     except FaceError as error:
         return error.message
     except (OSError, ValueError) as error:
         return f"the image cannot be decoded ({error})"
-    return None
-
-
-def fetch_photo(runtime: Runtime, key: str, url: str) -> str | None:
-    """Fetch the URL into blob `key`; why it could not be fetched, or None when it was."""
-    settings = runtime.settings
-    with tempfile.TemporaryDirectory() as scratch:
-        try:
-            path = fetch(url, Path(scratch) / "photo", allow_private=settings.allow_private_urls,
-                         max_bytes=settings.fetch_max_bytes, timeout=settings.fetch_timeout_seconds)
-        except RenderError as error:
-            return error.message
-        runtime.blobs.put_file(key, path)
     return None
 
 

@@ -1,5 +1,6 @@
-"""The queues' tasks: render a video, train a digital twin, render a lipsync and deliver a webhook (taking only
-ids; the database holds the rest), and the quick jobs a request waits for (quick.py) on a queue of their own.
+"""The queues' tasks: render a video, train a digital twin, render a lipsync, import a photo by URL and deliver a
+webhook (taking only ids; the database holds the rest), and the quick jobs a request waits for (quick.py) on a queue
+of their own.
 
 Deliveries have a queue of their own too, consumed by their own threads, so a slow receiver never holds a render
 thread and a long render never delays an event; a failed delivery is retried on a schedule that spans a day, so a
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from avatarstudio.runtime import Runtime
 
 QUICK_QUEUE = "avatarstudio-quick"
-QUICK_JOBS = ("speak", "preview", "face_problem", "fetch_photo")
+QUICK_JOBS = ("speak", "preview", "face_problem")
 """The functions of quick_work.py a request may ask a worker to run."""
 RESULT_POLL_SECONDS = 0.05
 WEBHOOK_QUEUE = "avatarstudio-webhooks"

@@ -34,7 +34,9 @@ EVENT_TYPES = {
     "avatar_video_caption.success": "A video's captioned copy and caption files are ready.",
     "avatar_video_caption.fail": "A video's captions could not be made.",
     "batch.finished": "Every item (video or lipsync) of a batch reached a final state.",
-    "photo_avatar_train.success": "A photo avatar group was trained (at once: talking photos need no training).",
+    "photo_avatar_train.success": "A photo avatar group was trained (at once: talking photos need no training), or a "
+                                  "photo avatar made from an image URL is ready.",
+    "photo_avatar_train.fail": "A photo avatar made from an image URL could not be made; event_data.msg says why.",
     "instant_avatar.success": "A digital twin finished training and can be used as avatar_id.",
     "instant_avatar.fail": "A digital twin could not be made from its footage; event_data.msg says why.",
     "lipsync.success": "A lipsync finished; event_data.url is the re-synced video.",
@@ -50,7 +52,6 @@ NEVER_SENT = {
     "personalized_video": "A personalized video campaign produced a video.",
     "photo_avatar_generation.success": "AI-generated photos for a photo avatar are ready.",
     "photo_avatar_generation.fail": "AI photo generation for a photo avatar failed.",
-    "photo_avatar_train.fail": "A photo avatar group could not be trained.",
     "photo_avatar_add_motion.success": "Motion was added to a photo avatar.",
     "photo_avatar_add_motion.fail": "Motion could not be added to a photo avatar.",
     "proofread_creation.success": "A translation proofread was created.",

@@ -1,4 +1,4 @@
-"""What every job table's repository shares (videos, digital twins, lipsyncs): the state machine
+"""What every job table's repository shares (videos, digital twins, lipsyncs, photo imports): the state machine
 waiting -> processing(progress) -> completed | failed, and the queries the reaper asks.
 
 Every transition is one guarded UPDATE, so two processes racing on the same job (a worker finishing late and the
@@ -12,14 +12,14 @@ from typing import TypeVar
 
 from sqlalchemy import select, update
 
-from avatarstudio.store.models import Lipsync, Twin, Video, now
+from avatarstudio.store.models import Lipsync, PhotoImport, Twin, Video, now
 from avatarstudio.store.repository import Repository
 
 ACTIVE = ("waiting", "processing")
 RENDERS = (Video, Lipsync)
 """The job tables that render a video for an API key: their active records count against the key's concurrency
 cap, and they come in batches."""
-Job = TypeVar("Job", Video, Twin, Lipsync)
+Job = TypeVar("Job", Video, Twin, Lipsync, PhotoImport)
 
 
 class Jobs(Repository[Job]):

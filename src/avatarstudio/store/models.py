@@ -254,3 +254,17 @@ class Lipsync(JobColumns, Base):
     """What the output should be like (store/lipsyncs.py's Options, as a dict); {} is every default."""
     batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), nullable=True, index=True)
     item_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class PhotoImport(JobColumns, Base):
+    """A photo avatar whose image a request named by URL. The API answers at once; a job (jobs/photo_job.py)
+    fetches and checks the image, and on success it becomes a talking photo: an asset with this same id, after which
+    this record goes. Until then it is listed as a look, processing or failed with its reason."""
+
+    __tablename__ = "photo_imports"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    key_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    mime_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    size_bytes: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -139,10 +139,17 @@ async function checkKey() {
 function lookKind(look) {
   if (look.avatar_type === "digital_twin") return `Digital twin · ${look.status || "ready"}`;
   if (look.status === null || look.status === undefined) return "Built in";
-  return "Talking photo";
+  return look.status === "completed" ? "Talking photo" : `Talking photo · ${look.status}`;
 }
 
 /** A look can be used once it is ready: built-in looks have no status, made ones say completed. */
+function lookPicture(url) {
+  const image = document.createElement("img");
+  image.src = url;
+  image.alt = "";
+  return image;
+}
+
 const usable = (look) => !look.status || look.status === "completed";
 
 async function loadLooks() {
@@ -165,16 +172,14 @@ function renderGallery() {
     button.disabled = !usable(look);
     button.setAttribute("aria-pressed", String(look.id === chosen));
     button.dataset.look = look.id;
-    const picture = document.createElement("img");
-    picture.src = look.preview_image_url;
-    picture.alt = "";
     const name = document.createElement("span");
     name.className = "name";
     name.textContent = look.name;
     const badge = document.createElement("span");
     badge.className = "badge";
     badge.textContent = lookKind(look);
-    button.append(picture, name, badge);
+    // A photo avatar still being fetched from its URL (or that failed) has no picture yet.
+    button.append(...(look.preview_image_url ? [lookPicture(look.preview_image_url)] : []), name, badge);
     button.setAttribute("aria-label", `${look.name} (${lookKind(look)})`);
     button.addEventListener("click", () => {
       state.scenes[state.active].avatar = look.id;

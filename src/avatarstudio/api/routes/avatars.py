@@ -19,11 +19,13 @@ from avatarstudio.api.twin_inputs import create_twin_v3
 from avatarstudio.catalog import looks
 from avatarstudio.errors import ServiceError, invalid
 from avatarstudio.jobs import quick
+from avatarstudio.jobs.kinds import PHOTO
 from avatarstudio.runtime import Runtime
 from avatarstudio.store import twins
 from avatarstudio.store.assets import Assets
-from avatarstudio.store.models import Twin
+from avatarstudio.store.models import PhotoImport, Twin, new_id
 from avatarstudio.store.photo_avatars import PhotoAvatarGroups
+from avatarstudio.store.photo_imports import PhotoImports
 from avatarstudio.uploads import delete_asset, save_asset
 from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import parse
@@ -44,7 +46,8 @@ def _preview_video(look: looks.Look) -> str | None:
 
 
 def _is_talking_photo(look: looks.Look) -> bool:
-    return not look.public and look.avatar_type == "photo_avatar"
+    """A talking photo ready to use (one still being made from a URL is listed by v3 only, with its status)."""
+    return not look.public and look.avatar_type == "photo_avatar" and look.status == "completed"
 
 
 def _usable_avatar(look: looks.Look) -> bool:
@@ -162,24 +165,25 @@ def look_v3(request: Request, key_id: Key, look_id: str) -> dict:
     return envelopes.v3(_v3_look(looks.find_look(runtime_of(request), look_id, "look_id")))
 
 
-def _photo_bytes(runtime: Runtime, image: object) -> bytes:
-    """The bytes of a v3 image input: an uploaded asset, inline base64, or a URL (a worker fetches it)."""
+def _photo_bytes(runtime: Runtime, image: wire_v3.ImageByAsset | wire_v3.ImageByBase64) -> bytes:
+    """The bytes of a v3 image input at hand: an uploaded asset or inline base64."""
     if isinstance(image, wire_v3.ImageByAsset):
         asset = Assets(runtime.db).get(image.asset_id)
         if asset is None:
             raise ServiceError("asset_not_found", f"Asset {image.asset_id} not found", param="file.asset_id")
         return runtime.blobs.local_path(asset.blob_key).read_bytes()
-    if isinstance(image, wire_v3.ImageByBase64):
-        try:
-            return base64.b64decode(image.data, validate=True)
-        except (binascii.Error, ValueError):
-            raise invalid("file.data", "not base64") from None
-    return quick.fetched_photo(runtime, image.url, "file.url")
+    try:
+        return base64.b64decode(image.data, validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid("file.data", "not base64") from None
 
 
 @router.post("/v3/avatars", summary="Create a photo avatar from an image with one face, or a digital twin from "
              "footage of a person talking", openapi_extra=body(wire_v3.CreateAvatar, "CreateAvatar"))
 async def create_avatar_v3(request: Request, key_id: Key) -> dict:
+    """A photo given by URL is fetched and checked by a job: the answer comes at once with the look `processing`,
+    and GET /v3/avatars/looks/{id} shows it `completed` or `failed` with the reason (photo_avatar_train.success or
+    .fail is sent too). An asset or base64 photo is checked now and is `completed` in the answer."""
     runtime = runtime_of(request)
     payload = (await json_body(request))[1]
     kind = payload.get("type") if isinstance(payload, dict) else None
@@ -196,11 +200,22 @@ async def create_avatar_v3(request: Request, key_id: Key) -> dict:
                                          "not supported")
 
     def create() -> dict:
+        if isinstance(parsed.file, wire_v3.ImageByUrl):
+            return _created(runtime, looks.photo_import_look(_import_photo(runtime, key_id, parsed.name,
+                                                                           parsed.file.url)))
         asset = save_asset(runtime, key_id, _photo_bytes(runtime, parsed.file), name=parsed.name, talking_photo=True,
                            vet=partial(quick.require_one_face, runtime))
         return _created(runtime, looks.talking_photo_look(runtime, asset))
 
     return envelopes.v3(await run_in_threadpool(create))
+
+
+def _import_photo(runtime: Runtime, key_id: str, name: str, url: str) -> PhotoImport:
+    """Records the photo avatar, then queues its job (the reaper re-queues a record whose task was lost)."""
+    job = PhotoImports(runtime.db).add(PhotoImport(id=new_id(), key_id=key_id, name=name, url=url, notes=[],
+                                                   files={}))
+    runtime.queue.enqueue(PHOTO, job.id)
+    return job
 
 
 def _created(runtime: Runtime, look: looks.Look) -> dict:
@@ -221,10 +236,17 @@ def _private_look(runtime: Runtime, look_id: str, param: str) -> looks.Look:
 
 
 def _delete_looks(runtime: Runtime, group: tuple[looks.Look, ...]) -> None:
-    """A twin's training or a video waiting for it finds it gone and fails with that reason."""
+    """A twin's training or a video waiting for it finds it gone and fails with that reason; a photo still being
+    fetched is forgotten (its job finds it gone and leaves no file)."""
     twins.delete(runtime, [look.id for look in group if look.avatar_type == looks.TWIN])
+    imports = PhotoImports(runtime.db)
     for look in group:
-        if look.avatar_type != looks.TWIN:
+        if look.avatar_type == looks.TWIN:
+            continue
+        if look.status != "completed" and imports.get(look.id) is not None:
+            imports.delete(look.id)
+            runtime.blobs.delete_prefix(PHOTO.blob_prefix(look.id))
+        else:
             delete_asset(runtime, look.id)
 
 
@@ -244,7 +266,10 @@ async def update_look_v3(request: Request, key_id: Key, look_id: str) -> dict:
 
     def rename() -> dict:
         look = _private_look(runtime, look_id, "look_id")
-        records = twins.Twins(runtime.db) if look.avatar_type == looks.TWIN else Assets(runtime.db)
+        if look.avatar_type == looks.TWIN:
+            records = twins.Twins(runtime.db)
+        else:
+            records = Assets(runtime.db) if look.status == "completed" else PhotoImports(runtime.db)
         records.update(look_id, name=name)
         return _v3_look(looks.find_look(runtime, look_id, "look_id"))
 

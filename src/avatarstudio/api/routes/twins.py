@@ -127,7 +127,7 @@ async def consent_page_submit(request: Request, group_id: str, expires: int = 0,
                               reroute_url: str = "") -> Response:
     runtime = runtime_of(request)
     # The signed link is checked before the body is read: without one, nothing is uploaded.
-    await run_in_threadpool(_check_link, runtime, group_id, expires, signature, reroute_url)
+    looks = await run_in_threadpool(_check_link, runtime, group_id, expires, signature, reroute_url)
     form = await bounded_form(request, MAX_BYTES["video"], "consent_video")
     try:
         confirm = form.get("confirm")
@@ -136,7 +136,6 @@ async def consent_page_submit(request: Request, group_id: str, expires: int = 0,
         await form.close()
 
     def handle() -> Response:
-        looks = _check_link(runtime, group_id, expires, signature, reroute_url)
         if confirm != "yes":
             raise invalid("confirm", "tick the box to confirm that you are this person and agree")
         source = None
