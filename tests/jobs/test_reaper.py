@@ -11,7 +11,7 @@ from avatarstudio.jobs import reaper
 from avatarstudio.jobs.kinds import TWIN, VIDEO
 from avatarstudio.runtime import Runtime
 from avatarstudio.store import twins
-from avatarstudio.store.models import Twin, Video, WebhookEvent, new_id
+from avatarstudio.store.models import Asset, PhotoImport, Twin, Video, WebhookEndpoint, WebhookEvent, new_id
 from avatarstudio.store.videos import Videos
 
 LONG_AGO = 3600.0
@@ -89,3 +89,24 @@ def test_a_twin_s_training_is_reaped_like_a_video_and_a_twin_awaiting_consent_is
     assert reaper.sweep(runtime) == [training]
     assert records.get(training).status == "waiting" and runtime.queue.queued(TWIN) == {training}
     assert records.get(awaiting).status == "pending_consent"
+
+
+def test_a_photo_import_completed_by_a_worker_that_died_before_making_it_a_talking_photo_is_finished_once(
+        runtime: Runtime) -> None:
+    with runtime.db.session() as session:
+        session.add(PhotoImport(id="imp1", key_id="k", name="Ann", url="http://127.0.0.1:9/ann.png", status="completed",
+                                mime_type="image/png", size_bytes=10, files={"image": "assets/imp1/ann.png"}, notes=[],
+                                completed_at=time.time()))
+        session.add(WebhookEndpoint(url="http://127.0.0.1:9/hook", secret="s"))
+    assert reaper.sweep(runtime) == [], "a fresh completion is still its worker's to announce"
+    with runtime.db.session() as session:
+        session.get(PhotoImport, "imp1").completed_at = time.time() - LONG_AGO
+    assert reaper.sweep(runtime) == ["imp1"]
+    assert reaper.sweep(runtime) == [], "made once"
+    with runtime.db.session() as session:
+        asset = session.get(Asset, "imp1")
+        assert (asset.is_talking_photo, asset.blob_key) == (True, "assets/imp1/ann.png")
+        assert session.get(PhotoImport, "imp1") is None
+        events = [event.event_type for event in session.scalars(select(WebhookEvent)
+                                                                 .where(WebhookEvent.entity_id == "imp1"))]
+    assert events == ["photo_avatar_train.success"]

@@ -97,7 +97,8 @@ def photo_imported(runtime: Runtime, import_id: str, deliver: Deliver) -> None:
         return
     ids = {"avatar_id": job.id, "avatar_group_id": job.id, "group_id": job.id}
     if job.status == "completed":
-        imports.make_talking_photo(import_id)
+        if not imports.make_talking_photo(import_id):
+            return  # made already, by the worker or the reaper, and announced then
         deliver(webhooks.emit(runtime.db, "photo_avatar_train.success", {**ids, "status": "ready"}, job.id, None))
     else:
         deliver(webhooks.emit(runtime.db, "photo_avatar_train.fail",

@@ -1,7 +1,8 @@
 """Notices jobs (videos, digital twins, lipsyncs) whose worker died: a processing job without a recent heartbeat
 is retried, or failed with a reason once its attempts are used up, and a waiting job whose task left the queue
 without starting (a worker that died between taking it and claiming it) is queued again. A webhook delivery whose
-attempt's lease ran out (its worker died mid-attempt) is queued again too. No accepted job or event is lost."""
+attempt's lease ran out (its worker died mid-attempt) is queued again too, and a photo import completed by a worker
+that died before making it a talking photo is made one. No accepted job or event is lost."""
 from __future__ import annotations
 
 import logging
@@ -10,8 +11,9 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from avatarstudio.jobs import retention
+from avatarstudio.jobs import announce, retention
 from avatarstudio.jobs.kinds import KINDS, JobKind
+from avatarstudio.store.photo_imports import PhotoImports
 from avatarstudio.store.webhooks import WebhookEvents
 
 if TYPE_CHECKING:
@@ -26,7 +28,16 @@ def sweep(runtime: Runtime) -> list[str]:
     acted: list[str] = []
     for kind in KINDS:
         acted += _retry_stale(runtime, kind, cutoff) + _requeue_lost(runtime, kind, cutoff)
-    return acted + _requeue_cut_off_deliveries(runtime)
+    return acted + _requeue_cut_off_deliveries(runtime) + _finish_imports(runtime, cutoff)
+
+
+def _finish_imports(runtime: Runtime, cutoff: float) -> list[str]:
+    finished = PhotoImports(runtime.db).completed_before(cutoff)
+    for import_id in finished:
+        log.warning("photo avatar %s was completed by a worker that stopped before making it a talking photo; "
+                    "making it now", import_id)
+        announce.photo_imported(runtime, import_id, runtime.queue.deliver)
+    return finished
 
 
 def _requeue_cut_off_deliveries(runtime: Runtime) -> list[str]:
