@@ -97,6 +97,8 @@ class Database:
         # and the ping was a third of the cost of a status request's session there.
         server = dialect_of(url) != "sqlite"
         self.engine: Engine = create_engine(url, pool_pre_ping=server)
+        self.local = not server and make_url(url).database not in (None, "", ":memory:")
+        """A SQLite file: a short read costs less than handing it to another thread (see api/reads.py)."""
         if not server:
             event.listen(self.engine, "connect", _tune_sqlite)
         self.revision = migrate(self.engine)
