@@ -20,8 +20,9 @@ async def require_key(request: Request) -> str:
     """FastAPI dependency: the caller's key id, or 401 in the route's envelope.
 
     Async, so that the environment's key costs a comparison on the event loop; a stored key costs one read of
-    two columns (api/reads.py says where it runs). A plain function would cost every request a trip through the
-    thread pool. Nothing is cached: a key revoked by `avatarstudio keys revoke` fails on the next request."""
+    two columns (api/reads.py says where it runs), skipped while the database is unchanged (ApiKeys.active_id): a
+    key revoked by `avatarstudio keys revoke` fails on the next request. A plain function would cost every request
+    a trip through the thread pool."""
     runtime = request.app.state.runtime
     presented = presented_key(request)
     if keys.is_env_key(runtime.settings.env_api_key, presented):

@@ -36,7 +36,11 @@ class ApiKeys(Repository[ApiKey]):
 
     def active_id(self, key_hash: str) -> str | None:
         """The id of the unrevoked key with this hash, or None. Every request asks, so it reads two columns
-        without the ORM (see Videos.status)."""
+        without the ORM, and not again while nothing in the database has changed (Database.remembered): a key
+        revoked by another process fails on the next request all the same."""
+        return self.db.remembered(("active key", key_hash), lambda: self._active_id(key_hash))
+
+    def _active_id(self, key_hash: str) -> str | None:
         with self.db.engine.connect() as connection:
             found = connection.execute(ACTIVE_ID, {"key_hash": key_hash}).first()
         return found.id if found is not None and found.revoked_at is None else None

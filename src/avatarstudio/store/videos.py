@@ -26,14 +26,17 @@ class Videos(Jobs[Video]):
 
     def status(self, video_id: str | None) -> StatusRow:
         """The video's status columns as one row, its attributes named like Video's; NotFound when there is none.
-        Status is what dashboards poll, so it is read without the ORM: a Core row skips the identity map, the
-        unit of work and the spec's JSON, which made up most of a status request's time."""
-        if video_id:
-            with self.db.engine.connect() as connection:
-                row = connection.execute(STATUS_COLUMNS, {"video_id": video_id}).first()
-            if row is not None:
-                return row
-        raise NotFound(self.kind, video_id)
+        Status is what dashboards poll, so it is read without the ORM (a Core row skips the identity map, the
+        unit of work and the spec's JSON, which made up most of a status request's time), and not read again
+        while nothing in the database has changed (Database.remembered)."""
+        row = self.db.remembered(("video status", video_id), lambda: self._status_row(video_id)) if video_id else None
+        if row is None:
+            raise NotFound(self.kind, video_id)
+        return row
+
+    def _status_row(self, video_id: str) -> StatusRow | None:
+        with self.db.engine.connect() as connection:
+            return connection.execute(STATUS_COLUMNS, {"video_id": video_id}).first()
 
     def page(self, token: str | None, limit: int, folder_id: str | None = None,
              title: str | None = None) -> Page[Video]:
