@@ -255,7 +255,7 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--workers", type=int, default=1, help="worker processes to start beside the API")
     serve_cmd.add_argument("--api-processes", type=int, default=None,
                            help="processes answering HTTP on the port (default AVATARSTUDIO_API_PROCESSES, else one "
-                                "per CPU core up to 4)")
+                                "per two CPU cores, 1 to 4)")
     worker_cmd = commands.add_parser("worker", help="a worker on the same queue")
     worker_cmd.add_argument("--threads", type=int, default=1)
     render_cmd = commands.add_parser("render", help="render one request body without a server")
