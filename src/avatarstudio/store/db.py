@@ -124,9 +124,11 @@ class Database:
         # A database server may drop idle connections, so each checkout is pinged first; a SQLite file cannot,
         # and the ping was a third of the cost of a status request's session there.
         server = dialect_of(url) != "sqlite"
-        self.engine: Engine = create_engine(url, pool_pre_ping=server)
         self.local = not server and make_url(url).database not in (None, "", ":memory:")
         """A SQLite file: a short read costs less than handing it to another thread (see api/reads.py)."""
+        # A read on the event loop must never wait for a pooled connection that the thread pool's routes hold, so
+        # a SQLite file's pool opens another connection instead (they cost a file handle); a server's keeps its cap.
+        self.engine: Engine = create_engine(url, pool_pre_ping=server, **({"max_overflow": -1} if self.local else {}))
         if not server:
             event.listen(self.engine, "connect", _tune_sqlite)
         self.revision = migrate(self.engine)
