@@ -57,6 +57,8 @@ def serve(args: argparse.Namespace) -> int:
     from avatarstudio.jobs.reaper import start_reaper
     from avatarstudio.runtime import open_runtime
 
+    if args.api_processes is not None and args.api_processes < 1:
+        raise ConfigError(f"--api-processes {args.api_processes} must be at least 1")
     runtime = open_runtime(_settings(args))
     settings = runtime.settings
     print(f"avatarstudio is listening on {settings.public_base_url}", flush=True)
@@ -75,8 +77,6 @@ def serve(args: argparse.Namespace) -> int:
     # uvicorn re-raises the signal it stopped on once it has shut down; with this handler that returns here, so
     # the workers are stopped and waited for instead of orphaned.
     signal.signal(signal.SIGTERM, lambda *_: None)
-    if args.api_processes is not None and args.api_processes < 1:
-        raise ConfigError(f"--api-processes {args.api_processes} must be at least 1")
     api_processes = args.api_processes or settings.api_processes
     try:
         if api_processes > 1:
