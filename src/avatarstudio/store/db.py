@@ -7,7 +7,7 @@ import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TypeVar
 
@@ -134,6 +134,9 @@ class Database:
         self.revision = migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._changes = _ChangeWatch(make_url(url).database) if self.local else None
+        self.writes = threading.Lock() if self.local else nullcontext()
+        """Held around a write transaction that threads of this process contend for (Videos.add_within_cap): on a
+        SQLite file they then queue on this lock instead of polling SQLite's lock with growing sleeps."""
         self._remembered: dict[tuple, object] = {}
 
     def remembered(self, key: tuple, read: Callable[[], Value]) -> Value:

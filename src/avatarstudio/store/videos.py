@@ -84,7 +84,7 @@ class Videos(Jobs[Video]):
         overshoot the cap (on SQLite and PostgreSQL alike)."""
         for tries_left in (1, 0):
             try:
-                with self.db.session() as session:
+                with self.db.writes, self.db.session() as session:
                     if not session.execute(update(CapacityLock).where(CapacityLock.key_id == key_id)
                                            .values(taken_at=now())).rowcount:
                         session.add(CapacityLock(key_id=key_id))
