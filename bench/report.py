@@ -1,4 +1,4 @@
-"""Targets from issues 4, 5 and 6, checked against the bench's figures, and REPORT.md."""
+"""Targets from issues 4, 5, 6, 11 and 14, checked against the bench's figures, and REPORT.md."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,12 +16,20 @@ MEMORY_GROWTH_ALLOWED = 0.10
 @dataclass(frozen=True)
 class Figures:
     """What the targets are checked against: the renders that succeeded, by case name, the speech speed, the
-    one-core avatar frame cost and the digital twin's speeds."""
+    one-core avatar frame cost, the digital twin's speeds and the API scenarios (bench/load.py)."""
 
     renders: dict[str, RenderResult]
     speech: dict | None
     avatar: dict | None
     twin: dict | None = None
+    api: dict | None = None
+
+    def scenario(self, name: str) -> dict:
+        """An API scenario's figures; KeyError (shown 'not run') when it did not run or any of its calls failed."""
+        figures = self.api["scenarios"][name]
+        if figures["errors"]:
+            raise KeyError(name)
+        return figures
 
 
 @dataclass(frozen=True)
@@ -61,13 +69,23 @@ TARGETS = (
            lambda f: f.twin["prepare_long"]["ratio"], lambda v: v <= 0.5, ""),
     Target("digital twin preparation time / footage length (5.8 s clip)", "issue 11", "twin", "-",
            lambda f: f.twin["prepare"]["ratio"], None, ""),
+    Target("GET /v1/video_status.get p99, 10 clients, idle", "issue 14", "status_10", "<= 25 ms",
+           lambda f: f.scenario("status_10")["p99_ms"], lambda v: v <= 25, " ms"),
+    Target("GET /v1/video_status.get requests/s, 50 clients, idle", "issue 14", "status_50", ">= 1000",
+           lambda f: f.scenario("status_50")["per_second"], lambda v: v >= 1000, "/s"),
+    Target("GET /v1/video_status.get p99, 50 clients, idle", "issue 14", "status_50", "<= 100 ms",
+           lambda f: f.scenario("status_50")["p99_ms"], lambda v: v <= 100, " ms"),
+    Target("POST /v2/video/generate p99, 10 clients, idle", "issue 14", "create_10", "<= 200 ms",
+           lambda f: f.scenario("create_10")["p99_ms"], lambda v: v <= 200, " ms"),
+    Target("GET /v1/video_status.get p99, 50 clients, one render running", "issue 14", "status_50_render",
+           "<= 200 ms", lambda f: f.scenario("status_50_render")["p99_ms"], lambda v: v <= 200, " ms"),
 )
 
 
 def check_targets(results: list[RenderResult], speech: dict | None, avatar: dict | None,
-                  twin: dict | None = None) -> list[dict]:
+                  twin: dict | None = None, api: dict | None = None) -> list[dict]:
     """Each target with its measured value and pass / fail, or 'not run' when its cases did not render."""
-    figures = Figures({result.name: result for result in results if result.ok}, speech, avatar, twin)
+    figures = Figures({result.name: result for result in results if result.ok}, speech, avatar, twin, api)
     checked = []
     for target in TARGETS:
         row = {"target": target.name, "source": target.source, "limit": target.limit, "case": target.case}
@@ -106,13 +124,21 @@ def _render_rows(results: list[RenderResult]) -> str:
 def _api_rows(api: dict | None, throughput: list[dict]) -> str:
     if api is None:
         return "Not run (`--quick`).\n"
-    lines = [f"{api['clients']} concurrent clients (httpx, asyncio) against `avatarstudio serve --workers 1` on "
-             "loopback; the worker renders the created videos meanwhile.\n",
-             "| call | requests | errors | p50 | p99 | max | requests/s |", "|---|---|---|---|---|---|---|"]
-    for kind in ("create", "status"):
-        c = api[kind]
-        lines.append(f"| {c['endpoint']} | {c['count']} | {c['errors']} | {c['p50_ms']:.1f} ms | {c['p99_ms']:.1f} ms "
-                     f"| {c['max_ms']:.1f} ms | {c['per_second']:.0f} |")
+    lines = [f"Issue 14's scenarios against `avatarstudio serve --workers 1` on loopback, one after another, the "
+             f"load client on the same machine: {api['client']}. *API CPU* is the CPU time of the process(es) "
+             "answering HTTP over the scenario's requests; *client CPU* is the load client's own, which competes "
+             "with the server for the same cores; *load* is the 1-minute load average.\n",
+             "| scenario | call | condition | clients | requests | errors | requests/s | p50 | p99 | max | "
+             "API CPU ms/request | client CPU s | load |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for name, c in api["scenarios"].items():
+        running = "" if "render_ran_throughout" not in c else (
+            "" if c["render_ran_throughout"] else " (the render ended before the calls did)")
+        lines.append(f"| {name} | {c['endpoint']} | {c['condition']}{running} | {c['clients']} | {c['requests']} | "
+                     f"{c['errors']} | {c['per_second']:.0f} | {c.get('p50_ms', 0):.1f} ms | "
+                     f"**{c.get('p99_ms', 0):.1f} ms** | {c.get('max_ms', 0):.1f} ms | "
+                     f"{c['api_cpu_ms_per_request']:.2f} | {c['client_cpu_seconds']:.1f} | {c['load_average']:.1f} |")
+    if not throughput:
+        return "\n".join(lines) + "\n"
     lines += ["", "Queue throughput: videos queued at once, timed from the first create to the last completion "
               "(one warm-up video per worker first).", "",
               "| workers | video | videos | completed | seconds | videos/minute |", "|---|---|---|---|---|---|"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 
-from live_service import start_service, stop_service
+from live_service import API_KEY, start_service, stop_service
 from media import alpha_planes, probe
 
 pytestmark = [pytest.mark.service, pytest.mark.slow]
@@ -59,3 +62,42 @@ def test_keys_create_list_revoke_against_a_running_server(tmp_path: Path) -> Non
             assert client.get("/v3/videos").status_code == 401
     finally:
         stop_service(service)
+
+
+def _api_processes(serve_pid: int) -> list[int]:
+    children = [int(pid) for task in Path(f"/proc/{serve_pid}/task").iterdir()
+                for pid in (task / "children").read_text().split()]
+    return [pid for pid in children if b"multiprocessing.spawn" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+def test_two_api_processes_answer_on_one_port_count_together_and_stop_on_sigterm(tmp_path: Path) -> None:
+    service = start_service(tmp_path, workers=0, AVATARSTUDIO_API_PROCESSES="2")
+    missing = f"{service.base_url}/v1/video_status.get?video_id=missing"
+    try:
+        api = _api_processes(service.process.pid)
+        assert len(api) == 2
+        answered_by: set[int] = set()
+        made = 0
+        with ThreadPoolExecutor(10) as pool:
+            while answered_by != set(api) and made < 400:  # new connections go to whichever process accepts first
+                statuses = list(pool.map(lambda _: httpx.get(missing, headers={"X-Api-Key": API_KEY}).status_code,
+                                         range(40)))
+                assert statuses == [404] * 40
+                made += 40
+                time.sleep(0.5)
+                lines = [json.loads(line) for line in service.log.read_text().splitlines() if line.startswith("{")]
+                answered_by = {line["pid"] for line in lines
+                               if line.get("logger") == "avatarstudio.access" and line["status"] == 404}
+        assert answered_by == set(api)
+        counted = 'avatarstudio_api_requests_total{method="GET",route="/v1/video_status.get",status="404"} ' + str(made)
+        deadline = time.monotonic() + 20  # each process publishes its counters every heartbeat (0.5 s here)
+        while counted not in (scrape := httpx.get(f"{service.base_url}/metrics").text).splitlines():
+            assert time.monotonic() < deadline, scrape
+            time.sleep(0.3)
+    finally:
+        stop_service(service)
+    assert service.process.returncode == 0  # stopped on SIGTERM, not killed
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in api):
+        assert time.monotonic() < deadline, "an API process outlived serve"
+        time.sleep(0.2)

@@ -1,8 +1,11 @@
 """Worker heartbeats, readiness and the metrics text, in-process on the real SQLite database and queue."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from avatarstudio import health
 from avatarstudio.jobs import liveness
+from avatarstudio.metrics import ProcessMetrics, RequestPeers
 from avatarstudio.runtime import Runtime
 from avatarstudio.scrape import scrape
 
@@ -39,3 +42,21 @@ def test_each_family_is_declared_once_with_its_type(runtime: Runtime) -> None:
     assert len(types) == len(set(types)) and all(name.startswith("avatarstudio_") for name in types)
     assert 'avatarstudio_api_requests_total{method="GET",route="/v2/videos/{video_id}",status="404"} 1' in lines
     assert 'avatarstudio_videos{status="waiting"} 0' in lines and 'avatarstudio_queue_depth{queue="quick"} 0' in lines
+
+
+def test_api_processes_sharing_a_port_report_their_requests_together(runtime: Runtime, tmp_path: Path) -> None:
+    sibling = ProcessMetrics()
+    sibling.observe_request("GET", "/v1/video_status.get", 200, 0.002)
+    sibling.observe_request("GET", "/v1/video_status.get", 200, 0.2)
+    sibling_peers = RequestPeers(tmp_path)
+    sibling_peers.own = tmp_path / "1.json"  # another process's file
+    sibling_peers.publish(sibling)
+    runtime.metrics.observe_request("GET", "/v1/video_status.get", 200, 0.004)
+    runtime.request_peers = RequestPeers(tmp_path)
+    lines = scrape(runtime).splitlines()
+    assert 'avatarstudio_api_requests_total{method="GET",route="/v1/video_status.get",status="200"} 3' in lines
+    assert 'avatarstudio_api_request_seconds_bucket{method="GET",route="/v1/video_status.get",le="0.005"} 2' in lines
+    assert 'avatarstudio_api_request_seconds_count{method="GET",route="/v1/video_status.get"} 3' in lines
+    runtime.request_peers.publish(runtime.metrics)  # its own file is not counted twice
+    assert 'avatarstudio_api_requests_total{method="GET",route="/v1/video_status.get",status="200"} 3' in \
+        scrape(runtime).splitlines()

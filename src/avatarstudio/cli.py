@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import logging
 import os
@@ -16,10 +15,10 @@ from pathlib import Path
 from avatarstudio import __version__, keys, logs
 from avatarstudio.config import ConfigError, Settings, load_settings, log_format
 from avatarstudio.errors import RenderError, ServiceError
+from avatarstudio.processes import die_with_parent, serve_api
 from avatarstudio.store.keys import ApiKeys
 from avatarstudio.translate import CREATE_ENDPOINTS, translate_body
 
-PR_SET_PDEATHSIG = 1
 WEBHOOK_THREADS = 4
 """Deliveries at once per worker; each ends within its own deadline."""
 log = logging.getLogger("avatarstudio")
@@ -29,12 +28,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(args.data_dir, getattr(args, "host", "127.0.0.1"), getattr(args, "port", 8000))
 
 
-def _die_with_parent() -> None:
-    """Runs in each worker child before exec: the kernel sends it SIGTERM when `serve` exits, however it exits
-    (uvicorn re-raises SIGTERM after its shutdown, so `serve` cannot count on its own cleanup running)."""
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 def _supervise_workers(settings: Settings, count: int, stop: threading.Event,
                        log_style: str) -> list[subprocess.Popen]:
     """Worker processes beside the API, restarted if one dies (its video is retried by the reaper).
@@ -42,7 +35,7 @@ def _supervise_workers(settings: Settings, count: int, stop: threading.Event,
     command = [sys.executable, "-m", "avatarstudio.cli", "worker", "--data-dir", str(settings.data_dir)]
     env = {**os.environ, "PUBLIC_BASE_URL": settings.public_base_url, "AVATARSTUDIO_LOG_FORMAT": log_style}
     def start() -> subprocess.Popen:
-        return subprocess.Popen(command, env=env, preexec_fn=_die_with_parent)
+        return subprocess.Popen(command, env=env, preexec_fn=die_with_parent)
 
     workers = [start() for _ in range(count)]
 
@@ -64,6 +57,8 @@ def serve(args: argparse.Namespace) -> int:
     from avatarstudio.jobs.reaper import start_reaper
     from avatarstudio.runtime import open_runtime
 
+    if args.api_processes is not None and args.api_processes < 1:
+        raise ConfigError(f"--api-processes {args.api_processes} must be at least 1")
     runtime = open_runtime(_settings(args))
     settings = runtime.settings
     print(f"avatarstudio is listening on {settings.public_base_url}", flush=True)
@@ -82,10 +77,14 @@ def serve(args: argparse.Namespace) -> int:
     # uvicorn re-raises the signal it stopped on once it has shut down; with this handler that returns here, so
     # the workers are stopped and waited for instead of orphaned.
     signal.signal(signal.SIGTERM, lambda *_: None)
+    api_processes = args.api_processes or settings.api_processes
     try:
-        # uvicorn's own loggers go through ours (logs.py); the access log is ours too (api/telemetry.py).
-        uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level="warning", log_config=None,
-                    access_log=False)
+        if api_processes > 1:
+            serve_api(settings, api_processes, args.host, args.port, log_format(args.log_format))
+        else:
+            # uvicorn's own loggers go through ours (logs.py); the access log is ours too (api/telemetry.py).
+            uvicorn.run(create_app(runtime), host=args.host, port=args.port, log_level="warning", log_config=None,
+                        access_log=False)
     finally:
         stop.set()
         _stop_workers(workers, settings.shutdown_grace_seconds)
@@ -254,6 +253,9 @@ def parser() -> argparse.ArgumentParser:
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
     serve_cmd.add_argument("--workers", type=int, default=1, help="worker processes to start beside the API")
+    serve_cmd.add_argument("--api-processes", type=int, default=None,
+                           help="processes answering HTTP on the port (default AVATARSTUDIO_API_PROCESSES, else one "
+                                "per two CPU cores, 1 to 4)")
     worker_cmd = commands.add_parser("worker", help="a worker on the same queue")
     worker_cmd.add_argument("--threads", type=int, default=1)
     render_cmd = commands.add_parser("render", help="render one request body without a server")

@@ -34,5 +34,4 @@ def authenticate(db: Database, env_key: str | None, presented: str | None) -> st
         return None
     if is_env_key(env_key, presented):
         return ENV_KEY_ID
-    record = ApiKeys(db).active_by_hash(_hash(presented))
-    return record.id if record is not None else None
+    return ApiKeys(db).active_id(_hash(presented))

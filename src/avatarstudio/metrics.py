@@ -4,14 +4,19 @@ The service runs as several processes (API processes, workers on other hosts), s
 true for everyone: what the database and queue hold (videos by status, queue depth, webhook attempts) is counted at
 scrape time; what only a process sees is kept in its ProcessMetrics. An API process's requests are served from its
 own /metrics; a worker publishes its render histograms with its heartbeat (jobs/liveness.py), and the API adds up
-every worker's at scrape time.
+every worker's at scrape time. When `serve` runs several API processes on one port, a scrape reaches any one of
+them, so each also writes its request counters to a folder they share (RequestPeers), and the one scraped adds up
+its siblings' (at most a heartbeat old) to its own: the port answers as one API.
 """
 from __future__ import annotations
 
+import json
 import math
+import os
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 
 STAGE_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 150, 300, 600)
 RATIO_BUCKETS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.35, 0.5, 0.75, 1, 1.5, 2, 4)
@@ -109,6 +114,46 @@ class ProcessMetrics:
         with self.lock:
             return self.renders.to_dict()
 
+    def request_snapshot(self) -> dict:
+        """The request counters as plain data: what a sibling API process adds to its own (RequestPeers)."""
+        with self.lock:
+            return {"requests": [[*key, count] for key, count in self.requests.items()],
+                    "seconds": [[*key, histogram.to_dict()] for key, histogram in self.request_seconds.items()]}
+
+    def add_requests(self, snapshot: dict) -> None:
+        with self.lock:
+            for method, route, status, count in snapshot["requests"]:
+                self.requests[(method, route, status)] += count
+            for method, route, histogram in snapshot["seconds"]:
+                self.request_seconds.setdefault((method, route), Histogram(REQUEST_BUCKETS)).add(
+                    Histogram.from_dict(histogram))
+
+
+class RequestPeers:
+    """The request counters of the API processes of one `serve`, in a folder of one JSON file per process.
+    Each process rewrites its own file every heartbeat; a scrape adds up the other files and its live counters."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.own = folder / f"{os.getpid()}.json"
+
+    def publish(self, metrics: ProcessMetrics) -> None:
+        partial = self.own.with_suffix(".partial")
+        partial.write_text(json.dumps(metrics.request_snapshot()))
+        partial.replace(self.own)  # a reader sees the old file or the new one, never half of one
+
+    def combined(self, metrics: ProcessMetrics) -> ProcessMetrics:
+        """This process's request counters plus every sibling's last published ones."""
+        total = ProcessMetrics()
+        total.add_requests(metrics.request_snapshot())
+        for path in self.folder.glob("*.json"):
+            if path != self.own:
+                try:
+                    total.add_requests(json.loads(path.read_text()))
+                except (OSError, ValueError):  # a sibling that has just been replaced
+                    continue
+        return total
+
 
 def _number(value: float) -> str:
     if value == math.inf:
@@ -157,10 +202,11 @@ def request_families(out: Exposition, metrics: ProcessMetrics) -> None:
     with metrics.lock:
         requests = dict(metrics.requests)
         latencies = {key: Histogram(h.bounds, list(h.counts), h.total) for key, h in metrics.request_seconds.items()}
-    out.family("avatarstudio_api_requests_total", "counter", "API requests this API process answered, by route "
-               "and status.")
+    out.family("avatarstudio_api_requests_total", "counter", "API requests answered, by route and status (every "
+               "API process of this serve).")
     for (method, route, status), count in sorted(requests.items()):
         out.sample("avatarstudio_api_requests_total", count, method=method, route=route, status=status)
-    out.family("avatarstudio_api_request_seconds", "histogram", "Time this API process took to answer, by route.")
+    out.family("avatarstudio_api_request_seconds", "histogram", "Time taken to answer, by route (every API process "
+               "of this serve).")
     for (method, route), histogram in sorted(latencies.items()):
         out.histogram("avatarstudio_api_request_seconds", histogram, method=method, route=route)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from avatarstudio.config import Settings
-from avatarstudio.metrics import ProcessMetrics
+from avatarstudio.metrics import ProcessMetrics, RequestPeers
 from avatarstudio.store.backends import open_blob_store
 from avatarstudio.store.blobs import BlobStore
 from avatarstudio.store.db import Database
@@ -23,6 +23,8 @@ class Runtime:
     blobs: BlobStore
     queue: JobQueue = field(init=False)
     metrics: ProcessMetrics = field(default_factory=ProcessMetrics)
+    request_peers: RequestPeers | None = None
+    """Set in each of several API processes sharing a port (processes.py)."""
 
     def work_dir(self, video_id: str) -> Path:
         """Where a video's render keeps its scratch files (speech, downloads, the encoder's partial files)."""

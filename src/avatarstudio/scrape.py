@@ -1,5 +1,5 @@
-"""One /metrics scrape: what the database and queue hold now, every worker's render histograms, and this API
-process's own request counters (see metrics.py for why each figure is gathered where it is)."""
+"""One /metrics scrape: what the database and queue hold now, every worker's render histograms, and the request
+counters of this serve's API processes (see metrics.py for why each figure is gathered where it is)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -36,5 +36,6 @@ def scrape(runtime: Runtime) -> str:
     for outcome in ("delivered", "failed"):
         out.sample("avatarstudio_webhook_deliveries_total", attempts.get(outcome, 0), outcome=outcome)
     render_families(out, renders)
-    request_families(out, runtime.metrics)
+    peers = runtime.request_peers
+    request_families(out, runtime.metrics if peers is None else peers.combined(runtime.metrics))
     return out.text()

@@ -2,9 +2,14 @@
 allowed states only, and when threads race on one video exactly one of them wins."""
 from __future__ import annotations
 
+import sqlite3
+
+import pytest
+
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.db import Database
 from avatarstudio.store.models import Video, new_id
+from avatarstudio.store.repository import NotFound
 from avatarstudio.store.videos import Videos
 from races import RACERS, race
 
@@ -119,3 +124,22 @@ def test_a_shutdown_gives_the_attempt_back_and_a_lost_attempt_learns_it_from_its
     assert videos.requeue(video_id, 1) and videos.start(video_id)
     assert not videos.beat(video_id, 50, attempt=1), "the first attempt's heartbeat learns it lost the video"
     assert videos.beat(video_id, 50, attempt=2)
+
+
+def test_a_status_read_again_sees_every_change_made_by_any_connection_or_process(runtime: Runtime) -> None:
+    """Videos.status skips the read while the SQLite file is unchanged (Database.remembered): a change made through
+    another Database (as by another process) or behind SQLAlchemy's back shows on the very next read."""
+    db = runtime.db
+    video_id = new_video(db)
+    assert Videos(db).status(video_id).status == "waiting"
+    assert Videos(db).status(video_id) is Videos(db).status(video_id)  # remembered while nothing changed
+    other = Database(runtime.settings.database_url)
+    assert Videos(other).start(video_id)
+    assert Videos(db).status(video_id).status == "processing"
+    with sqlite3.connect(runtime.settings.database_url.removeprefix("sqlite:///")) as raw:
+        raw.execute("UPDATE videos SET progress = 42 WHERE id = ?", (video_id,))
+    assert Videos(db).status(video_id).progress == 42
+    with sqlite3.connect(runtime.settings.database_url.removeprefix("sqlite:///")) as raw:
+        raw.execute("DELETE FROM videos WHERE id = ?", (video_id,))
+    with pytest.raises(NotFound):
+        Videos(db).status(video_id)

@@ -2,7 +2,8 @@
 
 One rule for blocking work: a route that does any (database, blob store, waiting on a worker) is a plain `def`,
 which FastAPI runs in its thread pool; an `async def` route only awaits the request's body, then hands the rest
-to `run_in_threadpool`. Nothing blocks the event loop.
+to `run_in_threadpool`. Nothing blocks the event loop. The one exception is the hot path (the key check and the
+status calls): a short read of a local SQLite file runs inline, where it costs less than the trip (api/reads.py).
 """
 from __future__ import annotations
 

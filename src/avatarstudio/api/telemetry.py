@@ -7,6 +7,7 @@ The route is the path template (`/v2/videos/{video_id}`), not the path, so that 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
 import uuid
@@ -21,6 +22,8 @@ access = logging.getLogger("avatarstudio.access")
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,128}")
 """What is echoed of a client's X-Request-Id: a token of safe characters, so a header cannot forge log content."""
+PID = os.getpid()
+"""Which of serve's API processes answered (processes.py), on each access line."""
 
 
 def _client_request_id(scope: Scope) -> str | None:
@@ -75,6 +78,6 @@ class Telemetry:
         self.metrics.observe_request(scope["method"], template, status, seconds)
         fields = {"method": scope["method"], "path": scope["path"], "route": template, "status": status,
                   "duration_ms": round(seconds * 1000, 2), "key_id": scope.get("state", {}).get("key_id"),
-                  "video_id": _video_id(scope), "client": (scope.get("client") or ("", 0))[0]}
+                  "video_id": _video_id(scope), "client": (scope.get("client") or ("", 0))[0], "pid": PID}
         access.info("%s %s %d", scope["method"], scope["path"], status,
                     extra={name: value for name, value in fields.items() if value is not None})

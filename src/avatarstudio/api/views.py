@@ -9,18 +9,19 @@ from avatarstudio.store.batches import Batches
 from avatarstudio.store.jobs import Jobs
 from avatarstudio.store.models import Lipsync, Video
 from avatarstudio.store.paging import page_of_list
+from avatarstudio.store.videos import StatusRow
 
 V2_STATUS = {"waiting": "pending"}
 """v2/v3 say pending where v1 says waiting."""
 
 
-def _links(runtime: Runtime, video: Video) -> dict[str, str | None]:
+def _links(runtime: Runtime, video: Video | StatusRow) -> dict[str, str | None]:
     done = video.status == "completed"
     return {role: runtime.url_for(video.files.get(role)) if done else None
             for role in OUTPUT_ROLES}
 
 
-def v1_status(runtime: Runtime, video: Video) -> dict:
+def v1_status(runtime: Runtime, video: Video | StatusRow) -> dict:
     links = _links(runtime, video)
     error = None
     if video.status == "failed":
@@ -35,7 +36,7 @@ def v1_status(runtime: Runtime, video: Video) -> dict:
     }
 
 
-def v3_video(runtime: Runtime, video: Video) -> dict:
+def v3_video(runtime: Runtime, video: Video | StatusRow) -> dict:
     links = _links(runtime, video)
     failed = video.status == "failed"
     return {

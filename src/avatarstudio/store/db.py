@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import fcntl
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -20,7 +23,10 @@ SCHEMA_LOCK = 0x617661746172  # any fixed number: the advisory lock that start-u
 MIGRATIONS = Path(__file__).with_name("migrations")
 BASELINE = "0001"
 """The revision that describes the tables made before migrations existed (by create_all)."""
+REMEMBERED_READS = 10_000
+"""At most this many reads are remembered (Database.remembered); past it they are all forgotten at once."""
 log = logging.getLogger(__name__)
+Value = TypeVar("Value")
 # Alembic narrates every step at INFO; one line of ours says what changed (see migrate()).
 logging.getLogger("alembic").setLevel(logging.WARNING)
 
@@ -91,16 +97,65 @@ def dialect_of(url: str) -> str:
     return parsed.get_backend_name()
 
 
+class _ChangeWatch:
+    """Whether any connection, in any process, has committed to a SQLite file since the last look: SQLite's
+    `PRAGMA data_version`, asked on a connection of the watch's own that never writes, changes exactly then."""
+
+    def __init__(self, path: str):
+        self.connection = sqlite3.connect(path, check_same_thread=False)
+        self.lock = threading.Lock()
+        self.version: int | None = None
+        self.generation = 0
+        """Counts the changes seen: a read may be remembered only if none was seen while it ran."""
+
+    def look(self) -> tuple[bool, int]:
+        """(whether the file changed since the last look, the generation now)."""
+        with self.lock:
+            version = self.connection.execute("PRAGMA data_version").fetchone()[0]
+            changed = version != self.version
+            if changed:
+                self.version = version
+                self.generation += 1
+            return changed, self.generation
+
+
 class Database:
     def __init__(self, url: str):
         # A database server may drop idle connections, so each checkout is pinged first; a SQLite file cannot,
         # and the ping was a third of the cost of a status request's session there.
         server = dialect_of(url) != "sqlite"
-        self.engine: Engine = create_engine(url, pool_pre_ping=server)
+        self.local = not server and make_url(url).database not in (None, "", ":memory:")
+        """A SQLite file: a short read costs less than handing it to another thread (see api/reads.py)."""
+        # A read on the event loop must never wait for a pooled connection that the thread pool's routes hold, so
+        # a SQLite file's pool opens another connection instead (they cost a file handle); a server's keeps its cap.
+        self.engine: Engine = create_engine(url, pool_pre_ping=server, **({"max_overflow": -1} if self.local else {}))
         if not server:
             event.listen(self.engine, "connect", _tune_sqlite)
         self.revision = migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._changes = _ChangeWatch(make_url(url).database) if self.local else None
+        self.writes = threading.Lock() if self.local else nullcontext()
+        """Held around a write transaction that threads of this process contend for (Videos.add_within_cap): on a
+        SQLite file they then queue on this lock instead of polling SQLite's lock with growing sleeps."""
+        self._remembered: dict[tuple, object] = {}
+
+    def remembered(self, key: tuple, read: Callable[[], Value]) -> Value:
+        """`read()`, or what it returned for the same key before when nothing has been committed to the database
+        since, by this process or any other: the answer is the same as a fresh read, without the read. Only for
+        a local SQLite file, where a commit can be detected for the cost of a PRAGMA; on a database server every
+        call reads."""
+        if self._changes is None:
+            return read()
+        changed, generation = self._changes.look()
+        if changed or len(self._remembered) >= REMEMBERED_READS:
+            self._remembered.clear()
+        try:
+            return self._remembered[key]  # type: ignore[return-value]
+        except KeyError:
+            value = read()
+        if self._changes.generation == generation:  # a change seen meanwhile may have come before the read
+            self._remembered[key] = value
+        return value
 
     def ping(self) -> str:
         """Raise unless the database answers a query now; returns its dialect's name (sqlite, postgresql)."""

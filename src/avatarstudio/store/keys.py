@@ -1,10 +1,12 @@
 """API key records: a SHA-256 of each key, never the key itself (keys.py makes and checks them)."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from avatarstudio.store.models import ApiKey, now
 from avatarstudio.store.repository import Repository
+
+ACTIVE_ID = select(ApiKey.id, ApiKey.revoked_at).where(ApiKey.key_hash == bindparam("key_hash"))
 
 
 class ApiKeys(Repository[ApiKey]):
@@ -32,8 +34,13 @@ class ApiKeys(Repository[ApiKey]):
         with self.db.session() as session:
             return session.scalar(select(ApiKey.id).where(ApiKey.revoked_at.is_(None)).limit(1)) is not None
 
-    def active_by_hash(self, key_hash: str) -> ApiKey | None:
-        """The unrevoked key with this hash, or None."""
-        with self.db.session() as session:
-            record = session.scalar(select(ApiKey).where(ApiKey.key_hash == key_hash))
-        return record if record is not None and record.revoked_at is None else None
+    def active_id(self, key_hash: str) -> str | None:
+        """The id of the unrevoked key with this hash, or None. Every request asks, so it reads two columns
+        without the ORM, and not again while nothing in the database has changed (Database.remembered): a key
+        revoked by another process fails on the next request all the same."""
+        return self.db.remembered(("active key", key_hash), lambda: self._active_id(key_hash))
+
+    def _active_id(self, key_hash: str) -> str | None:
+        with self.db.engine.connect() as connection:
+            found = connection.execute(ACTIVE_ID, {"key_hash": key_hash}).first()
+        return found.id if found is not None and found.revoked_at is None else None

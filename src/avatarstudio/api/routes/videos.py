@@ -13,6 +13,7 @@ from avatarstudio.api.openapi import body
 from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.auth import require_key
 from avatarstudio.api.idempotency import idempotent
+from avatarstudio.api.reads import database_read
 from avatarstudio.jobs import submit
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.models import Batch, Video, new_id
@@ -106,19 +107,22 @@ async def create_batch(request: Request, key_id: Key,
 
 
 # --- status --------------------------------------------------------------------------------------------
-# The status calls are what dashboards poll. Their bodies are plain JSON types already, so they go out as a
-# JSONResponse: returned as a dict, FastAPI would validate and re-encode each one against a `dict` model first.
+# The status calls are what dashboards poll. They read one row without the ORM (Videos.status), where reads are
+# cheapest (api/reads.py), and their bodies are plain JSON types already, so they go out as a JSONResponse:
+# returned as a dict, FastAPI would validate and re-encode each one against a `dict` model first.
 
 @router.get("/v1/video_status.get", summary="Video status (v1 shape)")
-def status_v1(request: Request, key_id: Key, video_id: str | None = None) -> JSONResponse:
+async def status_v1(request: Request, key_id: Key, video_id: str | None = None) -> JSONResponse:
     runtime = runtime_of(request)
-    return JSONResponse(envelopes.v1(views.v1_status(runtime, Videos(runtime.db).require(video_id))))
+    video = await database_read(runtime, Videos(runtime.db).status, video_id)
+    return JSONResponse(envelopes.v1(views.v1_status(runtime, video)))
 
 
 @router.get("/v2/videos/{video_id}", summary="Video status (v2 shape)")
-def status_v2(request: Request, key_id: Key, video_id: str) -> JSONResponse:
+async def status_v2(request: Request, key_id: Key, video_id: str) -> JSONResponse:
     runtime = runtime_of(request)
-    return JSONResponse(envelopes.v2(views.v3_video(runtime, Videos(runtime.db).require(video_id))))
+    video = await database_read(runtime, Videos(runtime.db).status, video_id)
+    return JSONResponse(envelopes.v2(views.v3_video(runtime, video)))
 
 
 @router.get("/v3/videos/statuses", summary="Statuses of up to 100 videos by video_ids and/or batch_ids")
@@ -143,9 +147,10 @@ def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[
 
 
 @router.get("/v3/videos/{video_id}", summary="Video status (v3 shape)")
-def status_v3(request: Request, key_id: Key, video_id: str) -> JSONResponse:
+async def status_v3(request: Request, key_id: Key, video_id: str) -> JSONResponse:
     runtime = runtime_of(request)
-    return JSONResponse(envelopes.v3(views.v3_video(runtime, Videos(runtime.db).require(video_id))))
+    video = await database_read(runtime, Videos(runtime.db).status, video_id)
+    return JSONResponse(envelopes.v3(views.v3_video(runtime, video)))
 
 
 # --- list and delete -----------------------------------------------------------------------------------
