@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -101,3 +102,18 @@ def test_two_api_processes_answer_on_one_port_count_together_and_stop_on_sigterm
     while any(Path(f"/proc/{pid}").exists() for pid in api):
         assert time.monotonic() < deadline, "an API process outlived serve"
         time.sleep(0.2)
+
+
+def test_a_worker_yields_the_cpu_to_the_api_by_its_niceness(tmp_path: Path) -> None:
+    service = start_service(tmp_path, workers=1, AVATARSTUDIO_WORKER_NICENESS="7")
+    try:
+        children = [int(pid) for task in Path(f"/proc/{service.process.pid}/task").iterdir()
+                    for pid in (task / "children").read_text().split()]
+        [worker] = [pid for pid in children if b"\0worker\0" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        deadline = time.monotonic() + 30  # set once the worker has opened its runtime
+        while os.getpriority(os.PRIO_PROCESS, worker) != os.getpriority(os.PRIO_PROCESS, 0) + 7:
+            assert time.monotonic() < deadline, "the worker kept the API's priority"
+            time.sleep(0.2)
+        assert os.getpriority(os.PRIO_PROCESS, service.process.pid) == os.getpriority(os.PRIO_PROCESS, 0)
+    finally:
+        stop_service(service)

@@ -114,6 +114,7 @@ def worker(args: argparse.Namespace) -> int:
     from avatarstudio.runtime import open_runtime
 
     runtime = open_runtime(_settings(args))
+    os.nice(runtime.settings.worker_niceness)  # before any thread or ffmpeg starts: they inherit it
     stop = threading.Event()
     start_reaper(runtime, stop)
     heartbeat = start_heartbeat(runtime, stop)

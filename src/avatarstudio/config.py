@@ -55,9 +55,12 @@ class Settings:
     """How long a request waits for the worker to make what it asks for (speech, a preview, the face check)."""
     retention_days: float | None = None
     twin_consent_required: bool = True
+    """A digital twin trains only once a consent video is given (HeyGen's rule); off for single-person installs."""
     api_processes: int = 1
     """Processes answering HTTP for `serve`, sharing its port (processes.py)."""
-    """A digital twin trains only once a consent video is given (HeyGen's rule); off for single-person installs."""
+    worker_niceness: int = 10
+    """How much a worker process (and the ffmpeg it starts) yields the CPU to others (Unix nice, 0-19): a render
+    uses every core it gets, and the API beside it must still answer status calls in milliseconds."""
 
 
 class _Environment:
@@ -78,7 +81,8 @@ class _Environment:
         except OSError as error:
             raise ConfigError(f"{name}_FILE={file_name!r} cannot be read: {error.strerror}") from None
 
-    def number(self, name: str, default: float, kind: type = float, minimum: float = 0) -> float:
+    def number(self, name: str, default: float, kind: type = float, minimum: float = 0,
+               maximum: float | None = None) -> float:
         raw = self.text(name)
         if raw is None:
             return default
@@ -89,6 +93,8 @@ class _Environment:
             raise ConfigError(f"{name}={raw!r} is not {what}") from None
         if not value >= minimum:
             raise ConfigError(f"{name}={raw!r} must be at least {minimum:g}")
+        if maximum is not None and value > maximum:
+            raise ConfigError(f"{name}={raw!r} must be at most {maximum:g}")
         return value
 
     def flag(self, name: str, default: bool) -> bool:
@@ -241,6 +247,7 @@ def load_settings(data_dir: str | Path | None = None, host: str = "127.0.0.1", p
         allow_private_webhooks=env.flag("AVATARSTUDIO_ALLOW_PRIVATE_WEBHOOKS", True),
         twin_consent_required=env.flag("AVATARSTUDIO_TWIN_CONSENT_REQUIRED", True),
         api_processes=int(env.number("AVATARSTUDIO_API_PROCESSES", default_api_processes(), int, minimum=1)),
+        worker_niceness=int(env.number("AVATARSTUDIO_WORKER_NICENESS", 10, int, maximum=19)),
     )
 
 
