@@ -1,7 +1,9 @@
 """Who is calling: `X-Api-Key` (any case) or `Authorization: Bearer <key>`."""
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from avatarstudio import keys
 from avatarstudio.api.reads import database_read
@@ -33,3 +35,7 @@ async def require_key(request: Request) -> str:
         raise ServiceError("unauthorized", "Unauthorized")
     request.state.key_id = key_id  # for the access log line (api/telemetry.py)
     return key_id
+
+
+Key = Annotated[str, Depends(require_key)]
+"""A route's parameter for the caller's key id: declaring it makes the route answer only a valid key."""

@@ -3,12 +3,18 @@ from __future__ import annotations
 
 import json
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Query, Request
 from starlette.datastructures import FormData, UploadFile
 from starlette.types import Message
 
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
+
+
+Limit = Annotated[int, Query(ge=1, le=100)]
+"""A list's page size: HeyGen's lists take 1 to 100 items a page (each route sets its own default)."""
 
 
 def runtime_of(request: Request) -> Runtime:

@@ -1,14 +1,13 @@
 """Who the caller is, what quota is left, and folders. A self-hosted installation has one user and no quota."""
 from __future__ import annotations
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.inputs import json_body, runtime_of
-from avatarstudio.api.auth import require_key
+from avatarstudio.api.inputs import Limit, json_body, runtime_of
+from avatarstudio.api.auth import Key
 from avatarstudio.errors import ServiceError
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.folders import Folders
@@ -17,7 +16,6 @@ from avatarstudio.wire.common import parse
 from avatarstudio.wire.v1 import CreateFolder, RenameFolder
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
 
 UNLIMITED_SECONDS = 10 ** 9
 """What the quota endpoints report: nothing is metered here, and clients expect a number (about 31 years)."""
@@ -61,7 +59,7 @@ def _item(folder: Folder) -> dict:
 
 
 @router.get("/v1/folders", summary="List folders (v1); is_trash=true lists the trashed ones instead")
-def list_folders(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+def list_folders(request: Request, key_id: Key, limit: Limit = 100,
                  token: str | None = None, parent_id: str | None = None, name_filter: str | None = None,
                  is_trash: bool = False) -> dict:
     """Oldest first; the token is the offset of the next page."""

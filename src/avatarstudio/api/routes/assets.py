@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.inputs import bounded_body, bounded_form, form_file, runtime_of
+from avatarstudio.api.inputs import Limit, bounded_body, bounded_form, form_file, runtime_of
 from avatarstudio.api.openapi import multipart_file
-from avatarstudio.api.auth import require_key
-from avatarstudio.errors import ServiceError
+from avatarstudio.api.auth import Key
 from avatarstudio.jobs import quick
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.assets import Assets
@@ -19,7 +17,6 @@ from avatarstudio.store.models import Asset
 from avatarstudio.uploads import MAX_BYTES, delete_asset, save_asset
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
 V3_MAX_BYTES = 32 * 1024 * 1024
 
 
@@ -44,7 +41,7 @@ async def upload_v1(request: Request, key_id: Key) -> dict:
 
 
 @router.get("/v1/asset/list", summary="List uploaded assets (v1)")
-def list_v1(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+def list_v1(request: Request, key_id: Key, limit: Limit = 100,
             token: str | None = None) -> dict:
     runtime = runtime_of(request)
     page = Assets(runtime.db).page(token, limit)
@@ -89,7 +86,7 @@ async def upload_v3(request: Request, key_id: Key) -> dict:
 
 
 @router.get("/v3/assets", summary="List assets (v3, newest first)")
-def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20, token: str | None = None,
+def list_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None = None,
             folder_id: str | None = None) -> dict:
     runtime = runtime_of(request)
     page = Assets(runtime.db).page(token, limit, folder_id)

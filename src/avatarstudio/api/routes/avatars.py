@@ -6,14 +6,14 @@ from __future__ import annotations
 import base64
 import binascii
 from functools import partial
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.auth import require_key
-from avatarstudio.api.inputs import json_body, runtime_of
+from avatarstudio.api.auth import Key
+from avatarstudio.api.inputs import Limit, json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.api.twin_inputs import create_twin_v3
 from avatarstudio.catalog import looks
@@ -31,8 +31,6 @@ from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import parse
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
-Limit = Annotated[int, Query(ge=1, le=100)]
 SUPPORTED_ENGINES = ["avatar_iv"]
 V2_TRAIN_STATUS = {"completed": "ready", "failed": "failed"}
 """v2's train_status of a private group; any other status is pending."""

@@ -2,13 +2,12 @@
 accepted afterwards; captions keep the script as written (render/speech/glossary.py)."""
 from __future__ import annotations
 
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.auth import require_key
-from avatarstudio.api.inputs import json_body, runtime_of
+from avatarstudio.api.auth import Key
+from avatarstudio.api.inputs import Limit, json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.store.glossaries import Glossaries
 from avatarstudio.store.models import BrandGlossary, new_id
@@ -16,7 +15,6 @@ from avatarstudio.wire.common import parse
 from avatarstudio.wire.glossaries import CreateGlossary
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
 
 
 def _view(record: BrandGlossary) -> dict:
@@ -33,7 +31,7 @@ async def create(request: Request, key_id: Key) -> dict:
 
 
 @router.get("/v3/brand-glossaries", summary="List pronunciation glossaries, newest first")
-def list_glossaries(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20,
+def list_glossaries(request: Request, key_id: Key, limit: Limit = 20,
                     token: str | None = None) -> dict:
     page = Glossaries(runtime_of(request).db).page(token, limit)
     return envelopes.v3_page([_view(record) for record in page.items], page.has_more, page.next_token)

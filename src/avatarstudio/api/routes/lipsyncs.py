@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Request
 from starlette.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes, views
-from avatarstudio.api.auth import require_key
+from avatarstudio.api.auth import Key
 from avatarstudio.api.idempotency import idempotent
-from avatarstudio.api.inputs import json_body, runtime_of
+from avatarstudio.api.inputs import Limit, json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.api.twin_inputs import asset_ref, url_ref
 from avatarstudio.errors import ServiceError
@@ -22,7 +22,6 @@ from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import parse
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
 STATUS = {"waiting": "pending", "processing": "running"}
 """A lipsync's own status names; the shared /statuses read model says queued where this says pending."""
 BULK_STATUS = {"waiting": "queued"}
@@ -122,13 +121,13 @@ async def create_batch(request: Request, key_id: Key,
 
 
 @router.get("/v3/lipsyncs/batches/{batch_id}", summary="A lipsync batch's aggregate status and its items")
-def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+def batch_status(request: Request, key_id: Key, batch_id: str, limit: Limit = 100,
                  token: str | None = None) -> dict:
     return envelopes.v3(views.batch(Lipsyncs(runtime_of(request).db), batch_id, token, limit))
 
 
 @router.get("/v3/lipsyncs", summary="List lipsyncs (newest first, paged, filter by folder_id)")
-def list_all(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20,
+def list_all(request: Request, key_id: Key, limit: Limit = 20,
              token: str | None = None, folder_id: str | None = None) -> dict:
     runtime = runtime_of(request)
     page = Lipsyncs(runtime.db).page(token, limit, folder_id)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 from avatarstudio.api import envelopes
-from avatarstudio.api.auth import require_key
+from avatarstudio.api.auth import Key
 from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.errors import ServiceError
@@ -25,7 +25,6 @@ from avatarstudio.uploads import save_asset
 from avatarstudio.wire.common import Wire, parse
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 
 

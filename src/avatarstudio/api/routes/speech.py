@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.auth import require_key
+from avatarstudio.api.auth import Key
 from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.catalog import voices
 from avatarstudio.errors import invalid
@@ -19,7 +18,6 @@ from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import parse
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
 
 SPEECH_ERROR_PARAMS = {"UNSUPPORTED_LOCALE": "locale", "INVALID_VOICE_SETTINGS": "speed"}
 """The request field each speech-stage error is about; any other (empty text, a bad break tag) is about `text`."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.auth import require_key
+from avatarstudio.api.auth import Key
 from avatarstudio.api.idempotency import idempotent
-from avatarstudio.api.inputs import json_body, runtime_of
+from avatarstudio.api.inputs import Limit, json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.errors import invalid
 from avatarstudio.jobs import submit
@@ -23,7 +23,6 @@ from avatarstudio.wire import templates as wire
 from avatarstudio.wire.common import parse
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
 
 
 def _record(runtime: Runtime, template_id: str) -> Template:
@@ -128,7 +127,7 @@ def get_v2(request: Request, key_id: Key, template_id: str) -> dict:
 
 
 @router.get("/v3/templates", summary="List templates (v3, paged)")
-def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20,
+def list_v3(request: Request, key_id: Key, limit: Limit = 20,
             token: str | None = None) -> dict:
     page = Templates(runtime_of(request).db).page(token, limit)
     return envelopes.v3_page([_v3_template(record) for record in page.items], page.has_more, page.next_token)

@@ -8,15 +8,14 @@ AVATARSTUDIO_TWIN_CONSENT_REQUIRED=false switches the requirement off for instal
 from __future__ import annotations
 
 import html
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.auth import require_key
+from avatarstudio.api.auth import Key
 from avatarstudio.api.inputs import bounded_form, form_file, json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.api.routes.avatars import twin_created
@@ -35,7 +34,6 @@ from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import parse
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
 V2_STATUS = {"pending_consent": "in_progress", "processing": "in_progress"}
 """HeyGen's v2 video avatar statuses are in_progress, completed and failed."""
 CONSENT_TEXT = ("I am the person in the footage of the digital twin “{name}”. I agree that this avatarstudio "

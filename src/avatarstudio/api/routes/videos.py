@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from avatarstudio import translate
 from avatarstudio.api import envelopes, views
 from avatarstudio.api.openapi import body
-from avatarstudio.api.inputs import json_body, runtime_of
-from avatarstudio.api.auth import require_key
+from avatarstudio.api.inputs import Limit, json_body, runtime_of
+from avatarstudio.api.auth import Key
 from avatarstudio.api.idempotency import idempotent
 from avatarstudio.api.reads import database_read
 from avatarstudio.jobs import submit
@@ -25,7 +25,6 @@ from avatarstudio.wire import v3 as wire_v3
 from avatarstudio.wire.common import parse
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
 
 
 # --- create --------------------------------------------------------------------------------------------
@@ -141,7 +140,7 @@ def statuses(request: Request, key_id: Key, video_ids: str = "", batch_ids: str 
 
 
 @router.get("/v3/videos/batches/{batch_id}", summary="A batch's aggregate status and its items")
-def batch_status(request: Request, key_id: Key, batch_id: str, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+def batch_status(request: Request, key_id: Key, batch_id: str, limit: Limit = 100,
                  token: str | None = None) -> dict:
     return envelopes.v3(views.batch(Videos(runtime_of(request).db), batch_id, token, limit))
 
@@ -156,14 +155,14 @@ async def status_v3(request: Request, key_id: Key, video_id: str) -> JSONRespons
 # --- list and delete -----------------------------------------------------------------------------------
 
 @router.get("/v1/video.list", summary="List videos (v1)")
-def list_v1(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 100,
+def list_v1(request: Request, key_id: Key, limit: Limit = 100,
             token: str | None = None) -> dict:
     page = Videos(runtime_of(request).db).page(token, limit)
     return envelopes.v1({"token": page.next_token, "videos": [views.v1_list_item(video) for video in page.items]})
 
 
 @router.get("/v3/videos", summary="List videos (v3, paged, filter by folder_id or title)")
-def list_v3(request: Request, key_id: Key, limit: Annotated[int, Query(ge=1, le=100)] = 20, token: str | None = None,
+def list_v3(request: Request, key_id: Key, limit: Limit = 20, token: str | None = None,
             folder_id: str | None = None, title: str | None = None) -> dict:
     runtime = runtime_of(request)
     page = Videos(runtime.db).page(token, limit, folder_id, title)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from pydantic import Field
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.auth import require_key
+from avatarstudio.api.auth import Key
 from avatarstudio.api.inputs import json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.catalog import voice_design, voices
@@ -16,7 +16,6 @@ from avatarstudio.errors import invalid
 from avatarstudio.wire.common import Wire, parse
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
 
 
 class DesignVoice(Wire):

@@ -1,19 +1,17 @@
 """Voices in each family's shapes, and their locales."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 
 from avatarstudio.api import envelopes
-from avatarstudio.api.auth import require_key
-from avatarstudio.api.inputs import runtime_of
+from avatarstudio.api.auth import Key
+from avatarstudio.api.inputs import Limit, runtime_of
 from avatarstudio.catalog import voices
 from avatarstudio.runtime import Runtime
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
-Limit = Annotated[int, Query(ge=1, le=100)]
 
 
 def _voice_preview_url(runtime: Runtime, voice_id: str) -> str:

@@ -9,15 +9,14 @@ import base64
 import json
 import secrets
 from functools import partial
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from avatarstudio.api import envelopes
 from avatarstudio.api.remote import off_the_shared_pool
-from avatarstudio.api.inputs import json_body, runtime_of
-from avatarstudio.api.auth import require_key
+from avatarstudio.api.inputs import Limit, json_body, runtime_of
+from avatarstudio.api.auth import Key
 from avatarstudio.errors import ServiceError, invalid
 from avatarstudio.jobs.webhook_probe import endpoint_problem
 from avatarstudio.jobs.webhooks import EVENT_TYPES, SUBSCRIBABLE, iso, receivers
@@ -29,8 +28,6 @@ from avatarstudio.wire.common import parse
 from avatarstudio.wire.webhooks import EndpointChange, EndpointCreate, V1EndpointChange
 
 router = APIRouter()
-Key = Annotated[str, Depends(require_key)]
-Limit = Annotated[int, Query(ge=1, le=100)]
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
