@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from PIL import Image
@@ -30,6 +31,22 @@ def test_a_render_logs_one_line_with_its_stage_seconds(tmp_path: Path, caplog: p
     assert len(lines) == 1, lines
     assert all(f"{stage} " in lines[0] for stage in rendered.stage_seconds), lines[0]
     assert set(rendered.files()) == set(spec.OUTPUT_ROLES) - {"captioned"}
+
+
+def test_the_gif_preview_shows_the_video_s_first_frames(tmp_path: Path) -> None:
+    scene = spec.Scene(spec.Character(spec.BuiltinLook("Ava_drawn_front")), spec.Silence(0.5),
+                       spec.Background("color", "#2040C0"))
+    rendered = pipeline.render(spec.VideoSpec((scene,), spec.Output(128, 96, fps=25)), tmp_path,
+                               lambda ref, kind: tmp_path / ref.value)
+    with av.open(str(rendered.gif)) as container:
+        frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
+    with av.open(str(rendered.video)) as container:
+        first = next(container.decode(video=0)).to_ndarray(format="rgb24")
+    assert len(frames) == len({round(step * 2.5) for step in range(30)} & set(range(round(rendered.duration * 25))))
+    assert frames[0].shape == (240, 320, 3)
+    assert frames[0][5, 5] == pytest.approx((0x20, 0x40, 0xC0), abs=12), "the scene's background"
+    small = np.asarray(Image.fromarray(first).resize((320, 240)))
+    assert np.abs(small.astype(int) - frames[0].astype(int)).mean() < 12, "the video's first frame, scaled"
 
 
 @pytest.mark.parametrize(("image", "code"), [

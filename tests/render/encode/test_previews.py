@@ -6,10 +6,10 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from encode_samples import HEIGHT, WIDTH, half_transparent_frame, patch_frame
+from encode_samples import FPS, HEIGHT, WIDTH, half_transparent_frame, patch_frame
 from PIL import Image
 
-from avatarstudio.render.encode import EncodeError, write_gif_preview, write_thumbnail
+from avatarstudio.render.encode import EncodeError, GifPreview, write_thumbnail
 
 
 def test_thumbnail_is_a_jpeg_of_the_frame_size(tmp_path: Path) -> None:
@@ -39,25 +39,34 @@ def gif_frames(path: Path) -> list[np.ndarray]:
         return [frame.to_ndarray(format="rgba") for frame in container.decode(video=0)]
 
 
-def test_gif_preview_of_an_mp4_is_animated(mp4_file: Path, tmp_path: Path) -> None:
-    path = tmp_path / "preview.gif"
-    write_gif_preview(mp4_file, path, seconds=1.0, width=160, fps=10)
-    frames = gif_frames(path)
-    assert 5 <= len(frames) <= 11
+def preview_of(make_frame, path: Path, frames: int, **options) -> Path:
+    preview = GifPreview(FPS, (WIDTH, HEIGHT), **options)
+    for index in range(frames):
+        preview.offer(index, make_frame(index))
+    preview.write(path)
+    return path
+
+
+def test_gif_preview_shows_the_first_seconds_at_its_rate_in_order(tmp_path: Path) -> None:
+    frames = gif_frames(preview_of(patch_frame, tmp_path / "preview.gif", 50, seconds=1.0, width=160, fps=10))
+    assert len(frames) == 10, "1 s at 10 frames a second, of a 2 s video"
     assert frames[0].shape == (120, 160, 4)
     assert frames[0][30, 40, :3] == pytest.approx((255, 0, 0), abs=40)
-    assert not np.array_equal(frames[0][90, 120], frames[-1][90, 120])
+    greys = [int(frame[90, 120, 0]) for frame in frames]
+    assert greys == sorted(greys) and greys[-1] - greys[0] >= 4 * 20, "video frames 0, 2.5, 5 ... 22.5, in order"
 
 
-def test_gif_preview_of_a_transparent_webm_is_transparent(webm_file: Path, tmp_path: Path) -> None:
-    path = tmp_path / "preview.gif"
-    write_gif_preview(webm_file, path, seconds=0.5)
-    frames = gif_frames(path)
+def test_gif_preview_of_a_short_video_stops_at_its_end(tmp_path: Path) -> None:
+    assert len(gif_frames(preview_of(patch_frame, tmp_path / "preview.gif", 12))) == 5  # 0.48 s at 10 a second
+
+
+def test_gif_preview_of_transparent_frames_is_transparent(tmp_path: Path) -> None:
+    frames = gif_frames(preview_of(half_transparent_frame, tmp_path / "preview.gif", 20, seconds=0.5))
     assert len(frames) > 1
     assert frames[0][:, :150, 3].max() == 0
     assert frames[0][:, 170:, 3].min() == 255
 
 
-def test_gif_preview_of_a_missing_video_raises(tmp_path: Path) -> None:
+def test_gif_preview_into_a_missing_folder_raises(tmp_path: Path) -> None:
     with pytest.raises(EncodeError):
-        write_gif_preview(tmp_path / "missing.mp4", tmp_path / "preview.gif")
+        preview_of(patch_frame, tmp_path / "missing" / "preview.gif", 5)
