@@ -7,6 +7,7 @@ import time
 
 from sqlalchemy import select
 
+from avatarstudio.catalog.looks import all_looks, find_look
 from avatarstudio.jobs import reaper
 from avatarstudio.jobs.kinds import TWIN, VIDEO
 from avatarstudio.runtime import Runtime
@@ -99,6 +100,8 @@ def test_a_photo_import_completed_by_a_worker_that_died_before_making_it_a_talki
                                 completed_at=time.time()))
         session.add(WebhookEndpoint(url="http://127.0.0.1:9/hook", secret="s"))
     assert reaper.sweep(runtime) == [], "a fresh completion is still its worker's to announce"
+    assert find_look(runtime, "imp1", "avatar_id").status == "processing", "shown until it is a talking photo"
+    assert [look.id for look in all_looks(runtime)].count("imp1") == 1
     with runtime.db.session() as session:
         session.get(PhotoImport, "imp1").completed_at = time.time() - LONG_AGO
     assert reaper.sweep(runtime) == ["imp1"]

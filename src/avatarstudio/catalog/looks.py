@@ -114,8 +114,9 @@ def talking_photo_look(runtime: Runtime, asset: Asset, group: PhotoAvatarGroup |
 
 
 def photo_import_look(job: PhotoImport) -> Look:
-    """A photo avatar whose image is being fetched from its URL (processing), or could not be made from it (failed,
-    with the reason); once made, it is a talking photo with the same id."""
+    """A photo avatar whose image is being fetched from its URL (processing, also while its completed import
+    becomes a talking photo), or could not be made from it (failed, with the reason); once made, it is a talking
+    photo with the same id."""
     failed = job.status == "failed"
     return Look(job.id, job.name, job.id, job.name, TALKING_PHOTO_GENDER, "photo_avatar", False, None, None, None,
                 None, ("talking_photo",), int(job.created_at), status="failed" if failed else "processing",
@@ -137,10 +138,13 @@ def all_looks(runtime: Runtime) -> list[Look]:
     """Built-in looks first (catalogue order), then photo avatars still being made from a URL, talking photos and
     digital twins, each newest first."""
     groups = PhotoAvatarGroups(runtime.db).memberships()
+    # Imports read before talking photos (as in find_look), so one becoming the other meanwhile is listed once.
+    imports = PhotoImports(runtime.db).pending()
+    photos = Assets(runtime.db).talking_photos()
+    made = {asset.id for asset in photos}
     return ([_builtin_look(runtime, avatar) for avatar in avatars.list_avatars()]
-            + [photo_import_look(job) for job in PhotoImports(runtime.db).unfinished()]
-            + [talking_photo_look(runtime, asset, groups.get(asset.id))
-               for asset in Assets(runtime.db).talking_photos()]
+            + [photo_import_look(job) for job in imports if job.id not in made]
+            + [talking_photo_look(runtime, asset, groups.get(asset.id)) for asset in photos]
             + [twin_look(runtime, twin) for twin in twins.Twins(runtime.db).newest_first()])
 
 
@@ -149,12 +153,14 @@ def find_look(runtime: Runtime, look_id: str, param: str) -> Look:
     avatar = avatars.get_avatar(look_id)
     if avatar is not None:
         return _builtin_look(runtime, avatar)
+    # The import before the asset: it becomes the asset in one transaction (its record goes as the asset comes),
+    # so read in this order a photo being made is always found, as one or the other.
+    photo = PhotoImports(runtime.db).get(look_id)
+    if photo is not None:
+        return photo_import_look(photo)
     asset = Assets(runtime.db).get(look_id)
     if asset is not None and asset.is_talking_photo:
         return talking_photo_look(runtime, asset)
-    photo = PhotoImports(runtime.db).get(look_id)
-    if photo is not None and photo.status != "completed":
-        return photo_import_look(photo)
     twin = twins.Twins(runtime.db).get(look_id)
     if twin is None:
         raise ServiceError("avatar_not_found", f"Avatar {look_id} not found", param=param)

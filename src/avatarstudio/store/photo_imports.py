@@ -11,11 +11,11 @@ class PhotoImports(Jobs[PhotoImport]):
     kind = "photo_import"
     model = PhotoImport
 
-    def unfinished(self) -> list[PhotoImport]:
-        """The imports not yet made into a talking photo (waiting, processing, or failed), newest first."""
+    def pending(self) -> list[PhotoImport]:
+        """Every import, newest first: none is a talking photo yet (waiting, processing, failed, or completed an
+        instant ago and about to become one, when its record goes)."""
         with self.db.session() as session:
-            return list(session.scalars(select(PhotoImport).where(PhotoImport.status != "completed")
-                                        .order_by(PhotoImport.created_at.desc())))
+            return list(session.scalars(select(PhotoImport).order_by(PhotoImport.created_at.desc())))
 
     def completed_before(self, cutoff: float) -> list[str]:
         """Ids of the imports completed before `cutoff` and still not made into a talking photo: their worker died
