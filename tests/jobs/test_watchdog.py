@@ -65,7 +65,7 @@ def _attempts(data_dir: Path, video_id: str) -> int:
 
 
 def test_a_frozen_encoder_is_killed_and_the_video_fails_with_render_stalled(tmp_path: Path) -> None:
-    settings = {"AVATARSTUDIO_RENDER_ATTEMPTS": "1", "AVATARSTUDIO_RENDER_STALL_SECONDS": "60"}
+    settings = {"AVATARSTUDIO_RENDER_ATTEMPTS": "1", "AVATARSTUDIO_RENDER_STALL_SECONDS": "30"}
     service = start_service(tmp_path, workers=0, **settings)
     try:
         with service.client() as client, running_worker(tmp_path, **settings) as worker:
@@ -77,7 +77,7 @@ def test_a_frozen_encoder_is_killed_and_the_video_fails_with_render_stalled(tmp_
                 os.kill(pid, signal.SIGSTOP)
             failed = wait_for_status(client, video_id, {"failed", "completed"}, timeout=150)
             assert failed["status"] == "failed" and failed["error"]["detail"] == "render_stalled", failed
-            assert "no progress for 60 s" in failed["error"]["message"]
+            assert "no progress for 30 s" in failed["error"]["message"]
             assert _gone(frozen, timeout=10), "the frozen encoders were left running"
             _wait_until_removed(tmp_path / "work" / video_id)
     finally:
