@@ -59,12 +59,6 @@ class Videos(Jobs[Video]):
         with self.db.session() as session:
             return dict(session.execute(select(Video.status, func.count()).group_by(Video.status)).all())
 
-    def count_active(self, key_id: str) -> int:
-        """How many of the key's videos outside batches are waiting or rendering (batches have their own limit)."""
-        with self.db.session() as session:
-            return session.scalar(select(func.count()).select_from(Video).where(
-                Video.key_id == key_id, Video.status.in_(ACTIVE), Video.batch_id.is_(None)))
-
     def finished_before(self, cutoff: float) -> list[str]:
         """Ids of the videos that reached completed or failed before `cutoff`."""
         with self.db.session() as session:
