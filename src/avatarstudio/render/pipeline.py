@@ -112,9 +112,11 @@ def render(video: spec.VideoSpec, workdir: Path, resolve: MediaResolver, progres
         planned(files.duration)
         words = _caption_words(scenes, video.output.rate)
         burn_in = _burn_in(run, words, files)
-        thumbnail, preview = _draw_and_encode(run, scenes, burn_in, files)
-        with run.clock.stage("side_files"):
-            _write_side_files(run, files, thumbnail, preview, words, burn_in)
+        output = video.output
+        with encode.GifPreview(files.gif, output.rate, (output.width, output.height)) as preview:
+            thumbnail = _draw_and_encode(run, scenes, burn_in, files, preview)
+            with run.clock.stage("side_files"):
+                _write_side_files(run, files, thumbnail, preview, words, burn_in)
     files.notes = run.notes
     files.stage_seconds = dict(run.clock.seconds)
     seconds = time.perf_counter() - started
@@ -210,20 +212,20 @@ def _burn_in(run: _Run, words: list[Timed], files: Rendered) -> encode.BurnIn | 
     return burn_in
 
 
-def _draw_and_encode(run: _Run, scenes: list[_Scene], burn_in: encode.BurnIn | None,
-                     files: Rendered) -> tuple[Frame, encode.GifPreview]:
-    """Draw every frame and stream it into the encoder; returns the frame the thumbnail shows (one second in, or
-    the middle of a shorter video) and the GIF preview's frames, kept on the way."""
+def _draw_and_encode(run: _Run, scenes: list[_Scene], burn_in: encode.BurnIn | None, files: Rendered,
+                     preview: encode.GifPreview) -> Frame:
+    """Draw every frame and stream it into the encoder and the GIF `preview`; returns the frame the thumbnail
+    shows (one second in, or the middle of a shorter video)."""
     output = run.video.output
     target = encode.EncodeTarget(files.video, output.container, output.width, output.height, output.fps,
                                  output.bitrate)
     second = max(1, round(output.rate))
     total_frames = sum(scene.n_frames for scene in scenes)
     thumbnail: Frame | None = None
-    preview = encode.GifPreview(output.rate, (output.width, output.height))
     written = 0
     mark = video_mark(run.video.watermark, run.resolve, output.width, output.height)
-    with encode.VideoWriter(target, run.speech_file, speech.SAMPLE_RATE, burn_in, scratch=run.workdir) as writer:
+    with encode.VideoWriter(target, run.speech_file, speech.SAMPLE_RATE, burn_in, scratch=run.workdir,
+                            planned_frames=total_frames) as writer:
         for index, scene in enumerate(scenes):
             scene.track.samples = read_samples(run.speech_file, scene.audio_start, scene.n_frames, output.rate)
             for frame in _scene_frames(run, scene, index, writer.hold_still, mark):
@@ -239,7 +241,7 @@ def _draw_and_encode(run: _Run, scenes: list[_Scene], burn_in: encode.BurnIn | N
             release_garbage()
         with run.clock.stage("encode"):
             writer.close()
-    return (thumbnail if thumbnail is not None else frame), preview
+    return thumbnail if thumbnail is not None else frame
 
 
 def _scene_frames(run: _Run, scene: _Scene, seed: int, hold_still: Callable[[Box | None], None],
@@ -293,7 +295,7 @@ def _write_side_files(run: _Run, files: Rendered, thumbnail: Frame, preview: enc
     """The thumbnail, the GIF preview, and the caption files (the burned-in copy was made with the video)."""
     output = run.video.output
     encode.write_thumbnail(thumbnail, files.thumbnail)
-    preview.write(files.gif)
+    preview.finish()
     files.srt.write_text(encode.captions_srt(words))
     files.vtt.write_text(encode.captions_vtt(words))
     if burn_in is None:

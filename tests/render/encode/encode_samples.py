@@ -42,8 +42,10 @@ def half_transparent_frame(index: int) -> np.ndarray:
     return frame
 
 
-def encode(path: Path, container: str, make_frame, samples: np.ndarray, frames: int = FRAMES) -> Path:
-    with VideoWriter(EncodeTarget(path, container, WIDTH, HEIGHT, FPS), samples, TONE_RATE) as writer:
+def encode(path: Path, container: str, make_frame, samples: np.ndarray, frames: int = FRAMES,
+           planned: int | None = None) -> Path:
+    with VideoWriter(EncodeTarget(path, container, WIDTH, HEIGHT, FPS), samples, TONE_RATE,
+                     planned_frames=planned) as writer:
         for index in range(frames):
             writer.write(make_frame(index))
     return path

@@ -40,10 +40,10 @@ def gif_frames(path: Path) -> list[np.ndarray]:
 
 
 def preview_of(make_frame, path: Path, frames: int, **options) -> Path:
-    preview = GifPreview(FPS, (WIDTH, HEIGHT), **options)
-    for index in range(frames):
-        preview.offer(index, make_frame(index))
-    preview.write(path)
+    with GifPreview(path, FPS, (WIDTH, HEIGHT), **options) as preview:
+        for index in range(frames):
+            preview.offer(index, make_frame(index))
+        preview.finish()
     return path
 
 
@@ -70,3 +70,11 @@ def test_gif_preview_of_transparent_frames_is_transparent(tmp_path: Path) -> Non
 def test_gif_preview_into_a_missing_folder_raises(tmp_path: Path) -> None:
     with pytest.raises(EncodeError):
         preview_of(patch_frame, tmp_path / "missing" / "preview.gif", 5)
+
+
+def test_gif_preview_abandoned_by_a_failed_render_leaves_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "preview.gif"
+    with pytest.raises(RuntimeError), GifPreview(path, FPS, (WIDTH, HEIGHT), seconds=0.5) as preview:
+        preview.offer(0, patch_frame(0))
+        raise RuntimeError("the render failed")
+    assert list(tmp_path.iterdir()) == []

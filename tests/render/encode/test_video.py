@@ -94,6 +94,20 @@ def test_audio_is_cut_or_padded_to_the_frames(tmp_path: Path, container: str, sp
     assert len(decoded_frames(path)) == 20
 
 
+@pytest.mark.parametrize("container", ["mp4", "webm"])
+@pytest.mark.parametrize("planned", [20, 30], ids=["as-planned", "fewer-than-planned"])
+def test_audio_encoded_while_the_frames_are_drawn_fits_the_frames_written(tmp_path: Path, container: str,
+                                                                           planned: int) -> None:
+    """The audio encoded up front for the planned count is used when as many frames came, and encoded again for
+    the count written otherwise; either way it starts with the first frame (no encoder delay added)."""
+    path = encode(tmp_path / f"planned.{container}", container, patch_frame, tone(3.0), frames=20, planned=planned)
+    assert audio_seconds(path) == pytest.approx(20 / FPS, abs=1 / FPS)
+    assert len(decoded_frames(path)) == 20
+    with av.open(str(path)) as container_file:
+        samples = np.concatenate([frame.to_ndarray().reshape(-1) for frame in container_file.decode(audio=0)])
+    assert np.argmax(np.abs(samples) > 0.05) < 48, "the tone is heard within 1 ms of the start"
+
+
 def test_fit_to_frames_is_exact() -> None:
     assert len(fit_to_frames(tone(0.3), TONE_RATE, 20, FPS)) == 20 * TONE_RATE // FPS
     assert len(fit_to_frames(tone(3.0), TONE_RATE, 20, FPS)) == 20 * TONE_RATE // FPS

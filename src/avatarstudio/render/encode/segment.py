@@ -1,10 +1,10 @@
-"""One streaming ffmpeg run: RGBA frames in on stdin, a video-only Matroska file (and its captioned twin) out.
+"""One streaming ffmpeg run: RGBA frames handed in, converted to planar YUV (planar.py) on the way to its stdin, a
+video-only Matroska file (and its captioned twin) out.
 
 A run takes either whole frames or, for frames that are all equal outside one box (a talking photo's moving face
 on a still backdrop), the first frame once as a still and then only that box of each frame; ffmpeg overlays the
-box on the still. At 720p that sends a tenth of the bytes through the pipe and converts a tenth of the pixels to
-YUV, which were more than half of ffmpeg's work (x264 ultrafast itself is about 2 ms a frame). VideoWriter
-strings runs together when the still changes, one per scene, and joins their files.
+box on the still. At 720p that converts and sends a tenth of the pixels. VideoWriter strings runs together when
+the still changes, one per scene, and joins their files.
 """
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import queue
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from fractions import Fraction
 from pathlib import Path
 from typing import IO
@@ -20,6 +22,7 @@ from typing import IO
 import numpy as np
 
 from avatarstudio.render import processes
+from avatarstudio.render.encode import planar
 from avatarstudio.render.encode.ffmpeg import QUIET, EncodeError, failure, ffmpeg_exe
 from avatarstudio.render.vocabulary import Box, Frame
 
@@ -33,7 +36,8 @@ VIDEO_CODEC: dict[str, list[str]] = {
         "-crf", "32", "-b:v", "0",
     ],
 }
-PIXEL_FORMAT = {"mp4": "yuv420p", "webm": "yuva420p"}
+ALPHA = {"mp4": False, "webm": True}
+"""Whether the container's video keeps the frames' alpha."""
 QUEUED_FRAMES = 2
 """Frames waiting for the writer thread: enough to keep ffmpeg fed, few enough to keep memory flat."""
 _TAGS = "setparams=colorspace=bt709:color_primaries=bt709:color_trc=bt709:range=tv"
@@ -53,7 +57,8 @@ class Caption:
 
 @dataclass(frozen=True)
 class Still:
-    """The run's frames are `frame` outside `box`: `frame` is stored raw at `path`, and only the box is streamed."""
+    """The run's frames are `frame` outside `box`: `frame` is stored at `path` (its yuv_planes), and only the box
+    is streamed."""
 
     path: Path
     box: Box
@@ -68,32 +73,34 @@ def even_box(box: Box, size: tuple[int, int]) -> Box:
     return x0, y0, x1, y1
 
 
-def _to_yuv(pixel_format: str) -> str:
-    """RGBA to limited-range YUV with the BT.709 matrix (the frames are tagged after: encoders read the tags)."""
-    return f"scale=out_color_matrix=bt709:out_range=tv,format={pixel_format}"
+def yuv_planes(container: str) -> Callable[[np.ndarray], list[np.ndarray]]:
+    """What a run of `container` writes to ffmpeg for each frame, and for a still: its planes (planar.py)."""
+    return partial(planar.planes, alpha=ALPHA[container])
 
 
-def _raw_input(width: int, height: int, fps: int | Fraction, source: str) -> list[str]:
-    return ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{width}x{height}", "-framerate", str(fps), "-i", source]
+def _raw_input(width: int, height: int, fps: int | Fraction, source: str, pixel_format: str) -> list[str]:
+    return ["-f", "rawvideo", "-pix_fmt", pixel_format, "-s", f"{width}x{height}", "-framerate", str(fps),
+            "-i", source]
 
 
 def video_arguments(container: str, size: tuple[int, int], fps: int | Fraction, output: Path,
                     still: Still | None = None, caption: Caption | None = None,
                     bitrate: int | None = None) -> list[str]:
-    """The ffmpeg command of one run: raw RGBA on stdin (whole frames, or `still`'s box of each), encoded to the
-    video-only Matroska file `output`, and with `caption` also to `caption.output` with the subtitles drawn in.
+    """The ffmpeg command of one run: raw planar YUV on stdin (yuv_planes: whole frames, or `still`'s box of each;
+    the still's own file alike), encoded and tagged BT.709 into the video-only Matroska file `output`, and with `caption` also to `caption.output` with the subtitles drawn in.
     `fps` may be a Fraction (30000/1001 goes to ffmpeg as that ratio); `bitrate` (bits a second) replaces the
     constant quality with that average rate."""
     width, height = size
-    to_yuv = _to_yuv(PIXEL_FORMAT[container])
+    pixel_format = planar.PIXEL_FORMAT[ALPHA[container]]
     if still is None:
-        inputs = _raw_input(width, height, fps, "pipe:0")
-        graph = f"[0:v]{to_yuv},{_TAGS}[v]"
+        inputs = _raw_input(width, height, fps, "pipe:0", pixel_format)
+        graph = f"[0:v]{_TAGS}[v]"
     else:
         x0, y0, x1, y1 = still.box
-        inputs = [*_raw_input(width, height, fps, str(still.path)), *_raw_input(x1 - x0, y1 - y0, fps, "pipe:0")]
-        graph = (f"[0:v]{to_yuv},loop=loop=-1:size=1[still];[1:v]{to_yuv}[moving];"
-                 f"[still][moving]overlay=x={x0}:y={y0}:format=yuv420:shortest=1:eof_action=endall,{_TAGS}[v]")
+        inputs = [*_raw_input(width, height, fps, str(still.path), pixel_format),
+                  *_raw_input(x1 - x0, y1 - y0, fps, "pipe:0", pixel_format)]
+        graph = (f"[0:v]loop=loop=-1:size=1[still];"
+                 f"[still][1:v]overlay=x={x0}:y={y0}:format=yuv420:shortest=1:eof_action=endall,{_TAGS}[v]")
     codec = VIDEO_CODEC[container] if bitrate is None else _at_bitrate(VIDEO_CODEC[container], bitrate)
     command = [ffmpeg_exe(), *QUIET, "-y", *inputs]
     if caption is None:
@@ -123,12 +130,16 @@ def _at_bitrate(codec: list[str], bitrate: int) -> list[str]:
 
 
 class Segment:
-    """One running ffmpeg process fed by a writer thread. finish() waits for it; kill() abandons it."""
+    """One running ffmpeg process fed by a writer thread (a run that reads only files calls end_input() at once).
+    Each frame written goes to ffmpeg as the arrays `encoded` makes of it (on the writer thread), by default as it
+    is. finish() waits for it; kill() abandons it."""
 
-    def __init__(self, name: str, arguments: list[str], box: Box | None, cwd: Path | None = None):
+    def __init__(self, name: str, arguments: list[str], box: Box | None, cwd: Path | None = None,
+                 encoded: Callable[[np.ndarray], list[np.ndarray]] = lambda frame: [frame]):
         self.frames = 0
         self._name = name
         self._box = box
+        self._encoded = encoded
         self._stderr: IO[bytes] = tempfile.TemporaryFile(prefix="avatarstudio-ffmpeg-")
         self._process = processes.popen(arguments, stdin=subprocess.PIPE, stderr=self._stderr, cwd=cwd)
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=QUEUED_FRAMES)
@@ -149,20 +160,27 @@ class Segment:
         self.frames += 1
 
     def _pump(self) -> None:
-        """The writer thread: hands queued frames to ffmpeg. A pipe write releases the GIL, so the next frame is
-        drawn while ffmpeg takes this one; writing inline left one of the two cores idle for each frame."""
+        """The writer thread: converts queued frames and hands them to ffmpeg. Conversion and pipe writes release
+        the GIL, so the next frame is drawn meanwhile; writing inline left one of the two cores idle for each
+        frame."""
         stdin = self._process.stdin
         while (frame := self._queue.get()) is not None:
             if self._pipe_broken.is_set():
                 continue
             try:
-                stdin.write(frame.data)
+                for part in self._encoded(frame):
+                    stdin.write(part.data)
             except (BrokenPipeError, ValueError):
                 self._pipe_broken.set()
 
+    def end_input(self) -> None:
+        """No more frames: ffmpeg goes on to finish its file while the caller does other work. Safe to repeat."""
+        if self._pump_thread.is_alive():
+            self._stop_pump()
+
     def finish(self) -> None:
         """Waits for ffmpeg to write out its last frames; raises EncodeError with its stderr if it failed."""
-        self._stop_pump()
+        self.end_input()
         if self._process.wait() != 0:
             raise self._failure(f"ffmpeg exit {self._process.returncode}")
         self._stderr.close()
@@ -170,7 +188,7 @@ class Segment:
     def kill(self) -> None:
         self._process.kill()
         self._pipe_broken.set()
-        self._stop_pump()
+        self.end_input()
         self._process.wait()
         self._stderr.close()
 

@@ -1,11 +1,12 @@
 """Streaming RGBA frames plus a mono audio track into one MP4 (H.264 + AAC) or WebM (VP9 with alpha + Opus).
 
 While frames arrive, an ffmpeg process encodes them from its stdin into a video-only Matroska file (segment.py;
-one process per group of frames that share a still, one for all of them otherwise). At close(), when the frame
-count is known, the audio is cut or padded to exactly frames / fps, written as a WAV, and a last, short run
-copies (and joins) the video and encodes the audio into the final container.
+one process per group of frames that share a still, one for all of them otherwise). The audio is cut or padded to
+exactly frames / fps, written as a WAV, and encoded alone by another run: from the start when the caller says how
+many frames will come (the encode then overlaps the drawing: 0.6 s of AAC for 30 s of speech), else at close().
+A last, short run copies (and joins) the video and the audio into the final container.
 ffmpeg's own apad + -shortest cuts audio only to whole codec frames and overshot now and then (by 70 ms once,
-by 0.8 s with empty audio); the second run costs a remux, which +faststart (MP4) needs anyway.
+by 0.8 s with empty audio); the last run costs a remux, which +faststart (MP4) needs anyway.
 
 With a `BurnIn`, each process also writes a second video: its filter graph splits the frames and draws the ASS
 subtitles on one branch with libass before encoding it, so both files are first-generation
@@ -26,14 +27,17 @@ import numpy as np
 import soundfile
 
 from avatarstudio.render.encode.audio import ENCODED_SAMPLE_RATE, fit_to_frames, write_wav
-from avatarstudio.render.encode.ffmpeg import EncodeError, partial_path, run_ffmpeg_into
-from avatarstudio.render.encode.segment import VIDEO_CODEC, Caption, Segment, Still, even_box, video_arguments
+from avatarstudio.render.encode.ffmpeg import QUIET, EncodeError, ffmpeg_exe, partial_path, run_ffmpeg_into
+from avatarstudio.render.encode.segment import (
+    VIDEO_CODEC, Caption, Segment, Still, even_box, video_arguments, yuv_planes,
+)
 from avatarstudio.render.vocabulary import Box, Frame
 
 AUDIO_CODEC: dict[str, list[str]] = {
-    "mp4": ["-c:a", "aac", "-b:a", "128k", "-movflags", "+faststart"],
+    "mp4": ["-c:a", "aac", "-b:a", "128k"],
     "webm": ["-c:a", "libopus", "-b:a", "96k"],
 }
+MUX_OPTIONS: dict[str, list[str]] = {"mp4": ["-movflags", "+faststart"], "webm": []}
 BT709_TAGS = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]
 """Container tags set again on the copied stream: libvpx-vp9 leaves primaries and transfer unknown."""
 
@@ -72,9 +76,15 @@ class BurnIn:
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 
-def mux_arguments(target: EncodeTarget, videos: list[Path], wav: Path) -> list[str]:
-    """The closing run, less its output: the encoded videos joined and copied, the WAV (frames / fps long) encoded
-    beside them. Several runs' files are joined with the concat demuxer, through a list written beside them."""
+def audio_arguments(target: EncodeTarget, wav: Path) -> list[str]:
+    """The audio's run, less its output: the WAV (frames / fps long) encoded alone, in the target's container."""
+    return ["-i", str(wav), "-ar", str(ENCODED_SAMPLE_RATE), *AUDIO_CODEC[target.container], "-f", target.container]
+
+
+def mux_arguments(target: EncodeTarget, videos: list[Path], audio: Path) -> list[str]:
+    """The closing run, less its output: the encoded videos joined and copied, with the encoded `audio`
+    (audio_arguments) copied beside them. Several runs' files are joined with the concat demuxer, through a list
+    written beside them."""
     if len(videos) == 1:
         video_input = ["-i", str(videos[0])]
     else:
@@ -82,9 +92,8 @@ def mux_arguments(target: EncodeTarget, videos: list[Path], wav: Path) -> list[s
         listing.write_text("".join(f"file '{video.name}'\n" for video in videos))
         video_input = ["-f", "concat", "-safe", "0", "-i", str(listing)]
     return [
-        *video_input, "-i", str(wav), "-map", "0:v:0", "-map", "1:a:0",
-        "-c:v", "copy", *BT709_TAGS,
-        "-ar", str(ENCODED_SAMPLE_RATE), *AUDIO_CODEC[target.container],
+        *video_input, "-i", str(audio), "-map", "0:v:0", "-map", "1:a:0",
+        "-c", "copy", *BT709_TAGS, *MUX_OPTIONS[target.container],
         "-f", target.container,
     ]
 
@@ -92,7 +101,8 @@ def mux_arguments(target: EncodeTarget, videos: list[Path], wav: Path) -> list[s
 class VideoWriter:
     """Streams RGBA frames into ffmpeg; the audio is given up front (a float32 mono array, or a WAV file).
 
-    The file lasts exactly frames / fps: the audio is cut or padded with silence to fit. It appears at
+    The file lasts exactly frames / fps: the audio is cut or padded with silence to fit. `planned_frames`, when
+    the caller knows how many frames it will write, lets the audio be encoded while they are drawn. It appears at
     `target.path` only when close() succeeds (it is written beside it first). Used as a context manager, an
     exception inside the block kills ffmpeg and leaves no partial file behind.
 
@@ -102,7 +112,7 @@ class VideoWriter:
     """
 
     def __init__(self, target: EncodeTarget, samples: np.ndarray | Path, sample_rate: int,
-                 burn_in: BurnIn | None = None, scratch: Path | None = None) -> None:
+                 burn_in: BurnIn | None = None, scratch: Path | None = None, planned_frames: int | None = None) -> None:
         if target.container not in VIDEO_CODEC:
             raise ValueError(f"container must be one of {sorted(VIDEO_CODEC)}, got {target.container!r}")
         if target.width <= 0 or target.height <= 0 or target.width % 2 or target.height % 2:
@@ -129,6 +139,11 @@ class VideoWriter:
         self._captioned: list[Path] = []
         self._still_box: Box | None = None
         self._closed = False
+        self._audio_run: Segment | None = None
+        self._audio_frames = 0
+        self._encoded_audio = Path(self._workdir.name) / f"audio.{target.container}"
+        if planned_frames:
+            self._start_audio(planned_frames)
 
     def hold_still(self, box: Box | None) -> None:
         """The frames written next are equal outside `box` (x0, y0, x1, y1), until the next call; None makes no
@@ -166,8 +181,8 @@ class VideoWriter:
         video = folder / f"video-{index}.mkv"
         still = None
         if self._still_box is not None:
-            still = Still(folder / f"still-{index}.rgba", self._still_box)
-            still.path.write_bytes(np.ascontiguousarray(first).data)
+            still = Still(folder / f"still-{index}.yuv", self._still_box)
+            still.path.write_bytes(b"".join(plane.data for plane in yuv_planes(self.target.container)(first)))
         caption = None
         if self.burn_in is not None:
             caption = Caption(self.burn_in.ass.name, self.burn_in.fonts_dir.name, folder / f"captioned-{index}.mkv",
@@ -177,7 +192,8 @@ class VideoWriter:
                                     video, still, caption, self.target.bitrate)
         self._videos.append(video)
         return Segment(str(self.target.path), arguments, self._still_box,
-                       cwd=self.burn_in.ass.parent if self.burn_in is not None else None)
+                       cwd=self.burn_in.ass.parent if self.burn_in is not None else None,
+                       encoded=yuv_planes(self.target.container))
 
     def _end_segment(self) -> None:
         """Lets the current run finish; the next frame starts another."""
@@ -210,22 +226,42 @@ class VideoWriter:
         if self._segment is not None:
             self._segment.kill()
             self._segment = None
+        self._stop_audio()
         partial_path(self.target.path).unlink(missing_ok=True)
         if self.burn_in is not None:
             partial_path(self.burn_in.path).unlink(missing_ok=True)
         self._release()
 
+    def _start_audio(self, frames: int) -> None:
+        """Encodes the audio fitted to `frames` frames, in the background, into the scratch folder."""
+        self._stop_audio()
+        arguments = audio_arguments(self.target, self._fitted_wav(frames))
+        self._audio_run = Segment(f"the audio of {self.target.path}",
+                                  [ffmpeg_exe(), *QUIET, "-y", *arguments, str(self._encoded_audio)], None)
+        self._audio_run.end_input()
+        self._audio_frames = frames
+
+    def _stop_audio(self) -> None:
+        if self._audio_run is not None:
+            self._audio_run.kill()
+            self._audio_run = None
+
     def _add_audio(self) -> None:
-        """The closing run: audio fitted to the frames, muxed with the video into the target's container."""
-        wav = self._fitted_wav()
-        run_ffmpeg_into(self.target.path, mux_arguments(self.target, self._videos, wav), f"writing {self.target.path}")
+        """The closing run: the audio fitted to the frames written (encoded already when they were as many as
+        planned), muxed with the video into the target's container."""
+        if self._audio_run is None or self._audio_frames != self.frames_written:
+            self._start_audio(self.frames_written)
+        audio, self._audio_run = self._audio_run, None
+        audio.finish()
+        run_ffmpeg_into(self.target.path, mux_arguments(self.target, self._videos, self._encoded_audio),
+                        f"writing {self.target.path}")
         if self.burn_in is not None:
-            run_ffmpeg_into(self.burn_in.path, mux_arguments(self.target, self._captioned, wav),
+            run_ffmpeg_into(self.burn_in.path, mux_arguments(self.target, self._captioned, self._encoded_audio),
                             f"writing {self.burn_in.path}")
 
-    def _fitted_wav(self) -> Path:
-        """A WAV exactly frames / fps long: the caller's file when it already is, else a fitted copy."""
-        wanted = round(self.frames_written * self._sample_rate / self.target.fps)
+    def _fitted_wav(self, frames: int) -> Path:
+        """A WAV exactly `frames` / fps long: the caller's file when it already is, else a fitted copy."""
+        wanted = round(frames * self._sample_rate / self.target.fps)
         if isinstance(self._audio, Path):
             if soundfile.info(self._audio).frames == wanted:
                 return self._audio
@@ -233,7 +269,7 @@ class VideoWriter:
         else:
             samples = self._audio
         wav = Path(self._workdir.name) / "audio.wav"
-        write_wav(wav, fit_to_frames(samples, self._sample_rate, self.frames_written, self.target.fps),
+        write_wav(wav, fit_to_frames(samples, self._sample_rate, frames, self.target.fps),
                   self._sample_rate)
         return wav
 

@@ -21,7 +21,7 @@ import soundfile
 
 from avatarstudio.render.encode.audio import fit_to_frames, write_wav
 from avatarstudio.render.encode.ffmpeg import run_ffmpeg_into
-from avatarstudio.render.encode.video import EncodeTarget, mux_arguments
+from avatarstudio.render.encode.video import EncodeTarget, audio_arguments, mux_arguments
 from avatarstudio.render.twin import layout
 
 NOISE_REDUCTION_DB = 30
@@ -119,5 +119,8 @@ def remix(video: Path, speech_file: Path, bed: np.ndarray, target: EncodeTarget,
     mixed = fit_to_frames(ducked_mix(speech, bed, sample_rate), sample_rate, frames, target.fps)
     wav = video.with_name(f"{video.stem}-mixed.wav")
     write_wav(wav, mixed, sample_rate)
-    run_ffmpeg_into(video, mux_arguments(target, [video], wav), "mixing the source's background sound")
+    audio = video.with_name(f"{video.stem}-mixed.{target.container}")
+    run_ffmpeg_into(audio, audio_arguments(target, wav), "encoding the source's background sound")
+    run_ffmpeg_into(video, mux_arguments(target, [video], audio), "mixing the source's background sound")
     wav.unlink()
+    audio.unlink()
