@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from avatarstudio.render.twin import TwinError, load, prepare
+from avatarstudio.render.twin.prepare import SCRIPT_UNUSED_NOTE
 from tests.footage import clip
 from tests.render.twin.conftest import ffmpeg
 
@@ -41,9 +42,12 @@ def test_jwp_intro_makes_a_twin_with_flat_files(jwp_twin):
 
 
 def test_the_other_session_makes_a_twin_too(tmp_path):
-    result = prepare(clip("testMovie.mp4"), tmp_path, script="a made-up transcript")
+    """Its script here is mostly made-up words: kept with the phones, but they are heard, and the status says so."""
+    script = "Qwzx blorptang frimble, hi."
+    result = prepare(clip("testMovie.mp4"), tmp_path, script=script)
     assert (result.width, result.height) == (352, 288) and result.usable_frames > 0.8 * result.frames
-    assert json.loads((tmp_path / "phones.json").read_text())["script"] == "a made-up transcript"
+    assert json.loads((tmp_path / "phones.json").read_text())["script"] == script
+    assert SCRIPT_UNUSED_NOTE in result.notes
 
 
 def test_a_file_that_is_not_a_video_is_refused(tmp_path):

@@ -35,6 +35,9 @@ TILTED_DEGREES = 20.0
 PREVIEW_SECONDS = 4.0
 BEST_SECONDS = 120.0
 BEST_NOTE = "2 minutes of varied, natural speech, face to the camera in steady light, make better mouths"
+SCRIPT_UNUSED_NOTE = ("the script could not be matched to the footage's speech (most of its words are unknown to the "
+                      "English dictionary, or it is not what is said), so the mouth shapes were heard from the sound "
+                      "alone")
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ def prepare(footage: Path, out_dir: Path, *, script: str | None = None,
     with ThreadPoolExecutor(1) as listener:  # the phone loop runs while the frames are tracked
         heard = listener.submit(_listen, footage, probe.fps, script)
         pass_ = _track_frames(footage, probe, working, tracking, out_dir, progress)
-        samples, level, phones = heard.result()
+        samples, level, (phones, aligned) = heard.result()
     points = pass_.points
     tracked = ~np.isnan(points[:, 0, 0])
     _check_faces(pass_.face_heights, tracked, points, probe.height / working[1])
@@ -85,7 +88,7 @@ def prepare(footage: Path, out_dir: Path, *, script: str | None = None,
              talking=speaking, usable=usable, level_db=level, speed=speed.astype(np.float32))
     (out_dir / layout.PHONES).write_text(json.dumps({
         "script": script, "phones": [[phone.label, phone.start, phone.end] for phone in phones]}))
-    notes = _notes(probe.duration, int(usable.sum()), frames, len(samples) > 0)
+    notes = _notes(probe.duration, int(usable.sum()), frames, len(samples) > 0, bool(script) and not aligned)
     about = {"format": layout.FORMAT, "fps": probe.fps, "width": probe.width, "height": probe.height,
              "working": list(working), "tracking": list(tracking), "frames": frames, "turns": [first, last],
              "notes": notes}
@@ -94,8 +97,8 @@ def prepare(footage: Path, out_dir: Path, *, script: str | None = None,
     return Prepared(probe.duration, probe.fps, probe.width, probe.height, frames, int(usable.sum()), notes)
 
 
-def _listen(footage: Path, fps: float, script: str | None) -> tuple[np.ndarray, np.ndarray, list]:
-    """The footage's audio, its level per video frame and its phones."""
+def _listen(footage: Path, fps: float, script: str | None) -> tuple[np.ndarray, np.ndarray, tuple[list, bool]]:
+    """The footage's audio, its level per video frame, and its phones with whether the script timed them."""
     samples = source.audio(footage)
     frames = int(np.ceil(len(samples) / source.AUDIO_RATE * fps))
     return samples, voice.levels(samples, source.AUDIO_RATE, fps, frames), voice.phones(samples, source.AUDIO_RATE, script)
@@ -192,7 +195,7 @@ def _too_small(pixels: float) -> str:
             "720p or more)")
 
 
-def _notes(duration: float, usable: int, frames: int, has_sound: bool) -> list[str]:
+def _notes(duration: float, usable: int, frames: int, has_sound: bool, script_unused: bool) -> list[str]:
     notes = []
     if duration < BEST_SECONDS:
         notes.append(f"{BEST_NOTE}; this footage is {duration:.0f} s")
@@ -201,6 +204,8 @@ def _notes(duration: float, usable: int, frames: int, has_sound: bool) -> list[s
                      "but never lend their mouth")
     if not has_sound:
         notes.append("the footage has no sound, so its talking and silent ranges are read from the lips alone")
+    if script_unused and has_sound:
+        notes.append(SCRIPT_UNUSED_NOTE)
     return notes
 
 

@@ -49,10 +49,11 @@ def moving_lips(opening: np.ndarray) -> np.ndarray:
     return np.nan_to_num(opening, nan=0.0) > np.nanpercentile(opening, 40)
 
 
-def phones(samples: np.ndarray, rate: int, script: str | None = None) -> list[Timed]:
-    """Timed IPA phones of the footage's audio: aligned to `script` (what the person says) when it is given and
-    fits the audio, else heard by the English phone loop."""
+def phones(samples: np.ndarray, rate: int, script: str | None = None) -> tuple[list[Timed], bool]:
+    """(phones, aligned): the timed IPA phones of the footage's audio, aligned to `script` (what the person says)
+    when it is given and fits the audio, else heard by the English phone loop; and whether the script was used
+    (a twin's status says when a script given was not)."""
     if not len(samples):
-        return []
+        return [], False
     aligned = align_phonemes(samples, rate, script) if script else None
-    return aligned if aligned is not None else recognize_phonemes(samples, rate)
+    return (aligned, True) if aligned is not None else (recognize_phonemes(samples, rate), False)
