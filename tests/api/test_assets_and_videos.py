@@ -87,6 +87,7 @@ def test_batch_statuses_folders_list_and_delete(client: httpx.Client, service) -
     summary = client.get(f"/v3/videos/batches/{batch['batch_id']}").json()["data"]
     assert summary["status"] == "completed" and summary["counts_by_status"] == {"completed": 2}
     assert [entry["item_index"] for entry in summary["items"]] == [0, 1]
+    assert client.get(f"/v3/lipsyncs/batches/{batch['batch_id']}").status_code == 404, "not a lipsync batch"
     statuses = client.get("/v3/videos/statuses", params={"batch_ids": batch["batch_id"],
                                                          "video_ids": "0" * 32}).json()["data"]
     assert [entry["status"] for entry in statuses] == ["not_found", "completed", "completed"]

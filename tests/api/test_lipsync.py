@@ -224,6 +224,7 @@ def test_lipsync_batch_items_succeed_or_fail_alone(client: httpx.Client, footage
                     lambda data: data["status"] != "processing")
         event = receiver.wait_for(lambda d: d.payload["event_type"] == "batch.finished")[0].payload
     assert event["event_data"]["batch_id"] == batch_id
+    assert client.get(f"/v3/videos/batches/{batch_id}").status_code == 404, "a lipsync batch is not a video batch"
     assert done["status"] == "completed" and done["total_items"] == 4, done
     assert done["counts_by_status"] == {"completed": 1, "failed": 3}, done
     first, refused, broken, not_an_object = done["items"]

@@ -4,13 +4,20 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 
 from avatarstudio.store.models import Batch
-from avatarstudio.store.repository import Repository
+from avatarstudio.store.repository import NotFound, Repository
 from avatarstudio.store.jobs import ACTIVE, RENDERS
 
 
 class Batches(Repository[Batch]):
     kind = "batch"
     model = Batch
+
+    def require_of(self, kind: str, batch_id: str) -> Batch:
+        """The batch when it holds items of `kind` ("video", "lipsync"); NotFound otherwise, as when there is none."""
+        batch = self.get(batch_id)
+        if batch is None or batch.kind != kind:
+            raise NotFound(self.kind, batch_id)
+        return batch
 
     def claim_finished(self, batch_id: str) -> Batch | None:
         """The batch, when every item of it is final and no one has claimed its end before: of the processes

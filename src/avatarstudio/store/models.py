@@ -53,6 +53,8 @@ class Batch(Base):
     title: Mapped[str | None] = mapped_column(Text, nullable=True)
     callback_url: Mapped[str | None] = mapped_column(Text, nullable=True)
     total_items: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20), default="video", server_default="video")
+    """What its items are: "video" or "lipsync" (each family's batch route shows only its own)."""
     finished_notified: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[float] = mapped_column(Float, default=now)
 

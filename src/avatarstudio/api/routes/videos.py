@@ -142,7 +142,7 @@ def statuses(request: Request, key_id: Key, video_ids: str = "", batch_ids: str 
 @router.get("/v3/videos/batches/{batch_id}", summary="A batch's aggregate status and its items")
 def batch_status(request: Request, key_id: Key, batch_id: str, limit: Limit = 100,
                  token: str | None = None) -> dict:
-    return envelopes.v3(views.batch(Videos(runtime_of(request).db), batch_id, token, limit))
+    return envelopes.v3(views.batch(Videos(runtime_of(request).db), "video", batch_id, token, limit))
 
 
 @router.get("/v3/videos/{video_id}", summary="Video status (v3 shape)")
