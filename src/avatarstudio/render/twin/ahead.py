@@ -1,8 +1,8 @@
-"""Drawing a twin's frames a few ahead, on a second thread.
+"""A twin's frames made a few ahead, on a second thread: drawn for a render, decoded for a preparation.
 
 Decoding the footage, pasting the mouth and resizing spend their time in FFmpeg and OpenCV, which release the GIL,
-so they overlap with the pipeline compositing and encoding the previous frames. The queue is short, so memory
-stays a few frames; closing the consumer stops the producer.
+so they overlap with what the consumer does with the previous frames (compositing and encoding them, or tracking
+the face). The queue is short, so memory stays a few frames; closing the consumer stops the producer.
 """
 from __future__ import annotations
 
