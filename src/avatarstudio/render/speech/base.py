@@ -10,9 +10,6 @@ from avatarstudio.render.vocabulary import SpeechTrack
 class Engine(Protocol):
     shifts_pitch: bool
     """True when speak() applies prosody.semitones itself; otherwise the caller shifts the finished track."""
-    parallel_chunks: int
-    """How many chunks speak() may be given at once, from as many threads (1: one at a time, on the caller's
-    thread, so any child process it starts belongs to the caller's render: render/processes.py)."""
 
     def speak(self, chunk: str, engine_voice: str, prosody: Prosody) -> SpeechTrack:
         """Speak one chunk (a sentence without markup) at the engine's own sample rate.

@@ -116,7 +116,6 @@ class EspeakEngine:
     """Engine over espeak-ng; engine_voice is an espeak voice identifier, optionally with a variant ("gmw/de+f3")."""
 
     shifts_pitch = True
-    parallel_chunks = 1
 
     def speak(self, chunk: str, engine_voice: str, prosody: Prosody) -> SpeechTrack:
         wpm = round(min(max(DEFAULT_WPM * prosody.rate, WPM_RANGE[0]), WPM_RANGE[1]))

