@@ -88,7 +88,7 @@ def held_out(prepared: twin.Twin, precision: bool = False) -> dict:
         others = np.array([i for i in np.flatnonzero(prepared.usable)
                            if i < start - MARGIN or i >= start + WINDOW + MARGIN])
         chosen, seconds = choose_mouths(prepared, features[window], window, features=features, sources=others,
-                                        keep_own=False, care=engine.care)
+                                        keep_own=False, second=engine.precision)
         rebuilt = [frame[..., :3]
                    for frame in engine.draw(window, chosen, prepared.points[window][:, list(SHAPED)], seconds)]
         real = [np.asarray(reader.frame(int(i))) for i in window]

@@ -81,8 +81,8 @@ class TwinLook:
 
     twin_id: str
     precision: bool = False
-    """HeyGen's lipsync `mode: precision`: the engine searches more of the footage for each mouth and shapes it more
-    finely (render/twin/engine.py), slower than the default."""
+    """HeyGen's lipsync `mode: precision`: two real mouths are chosen for every frame, warped alike and averaged
+    (render/twin/engine.py), slower than the default."""
 
 
 Look = BuiltinLook | PhotoLook | TwinLook

@@ -8,7 +8,6 @@ person's matte when `matting` asks.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -18,7 +17,7 @@ from avatarstudio.render.face.segmentation import refine_matte
 from avatarstudio.render.twin import layout, select
 from avatarstudio.render.twin.ahead import ahead
 from avatarstudio.render.twin.clips import ClipReader
-from avatarstudio.render.twin.paste import WARP_STEP, MouthPaster
+from avatarstudio.render.twin.paste import MouthPaster
 from avatarstudio.render.twin.shapes import ShapeModel
 from avatarstudio.render.twin.timeline import background_frames
 from avatarstudio.render.twin.track import CHIN, face_height
@@ -33,21 +32,6 @@ SILENT = 0.03
 """A frame whose mouth_open is below this is a pause: the target is the lips at rest."""
 
 
-@dataclass(frozen=True)
-class Care:
-    """How hard the engine works for each mouth: `candidates` nearest sources kept per frame by the search, the
-    warp's mesh step in pixels, and whether a `second` mouth is chosen and averaged with the first."""
-
-    candidates: int
-    warp_step: float
-    second: bool
-
-
-SPEED = Care(select.CANDIDATES, WARP_STEP, False)
-PRECISION = Care(select.CANDIDATES, WARP_STEP, True)
-"""HeyGen's lipsync `mode: precision` (quality/twin.py measures both modes on the held-out frames)."""
-
-
 class TwinEngine:
     """Frames of one twin, `size` (width, height): the working frame's `crop` (x0, y0, x1, y1) resized to it."""
 
@@ -57,7 +41,9 @@ class TwinEngine:
         self.size = size
         self.crop = crop
         self.matting = matting
-        self.care = PRECISION if precision else SPEED
+        self.precision = precision
+        """HeyGen's lipsync `mode: precision`: a second mouth is chosen for every frame and averaged with the first
+        (quality/twin.py measures both modes on the held-out frames)."""
         self.moving_box = None
         self.face_box = _face_box(twin, crop)
 
@@ -74,7 +60,7 @@ class TwinEngine:
         twin = self.twin
         behind = background_frames(twin.turns, twin.fps, clock.fps, clock.first_frame, len(params))
         lips = mouth_targets(twin, params)
-        mouths, seconds = choose_mouths(twin, lips, behind, care=self.care)
+        mouths, seconds = choose_mouths(twin, lips, behind, second=self.precision)
         pasted = np.flatnonzero(mouths != behind)
         shaped = ShapeModel(twin).placed(lips[pasted], behind[pasted]) if len(pasted) else []
         targets: list[np.ndarray | None] = [None] * len(params)
@@ -94,7 +80,7 @@ class TwinEngine:
         """(working frame with its mouth pasted, footage index) for each output frame (see draw)."""
         twin = self.twin
         footage = ClipReader(twin.file(layout.FOOTAGE))
-        paster = MouthPaster(twin, self.care.warp_step)
+        paster = MouthPaster(twin)
         try:
             for t, (back, mouth) in enumerate(zip(behind, mouths)):
                 frame = np.array(footage.frame(int(back)))
@@ -181,27 +167,27 @@ def mouth_targets(twin: Twin, params: Sequence[FaceParams]) -> np.ndarray:
 
 def choose_mouths(twin: Twin, targets: np.ndarray, behind: np.ndarray, features: np.ndarray | None = None,
                   sources: np.ndarray | None = None, keep_own: bool = True,
-                  care: Care = SPEED) -> tuple[np.ndarray, np.ndarray | None]:
+                  second: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """(mouths, seconds): the footage frame lending its mouth to each output frame (select.viterbi), and with
-    `care.second` another chosen alike from the frames the first never uses (None without). `features` (n, d)
+    `second` another chosen alike from the frames the first never uses (None without). `features` (n, d)
     describe every footage frame's lips in the same terms as `targets` (T, d), by default (opening, width);
     `sources` are the frames allowed to lend, by default every usable one with a steady head (sharp); `keep_own`
     lets a frame keep the background's own mouth."""
     features = twin.lips if features is None else features
     sources = np.flatnonzero(twin.usable & twin.steady) if sources is None else sources
-    first = _viterbi(twin, targets, behind, features, sources, keep_own, care.candidates)
-    if not care.second:
+    first = _viterbi(twin, targets, behind, features, sources, keep_own)
+    if not second:
         return first, None
     others = np.setdiff1d(sources, first)
     if len(others) == 0:
         return first, None
-    second = _viterbi(twin, targets, behind, features, others, False, care.candidates)
+    seconds = _viterbi(twin, targets, behind, features, others, False)
     # Where the first keeps the background's own mouth, nothing is pasted, so nothing is averaged.
-    return first, np.where(first == behind, first, second)
+    return first, np.where(first == behind, first, seconds)
 
 
 def _viterbi(twin: Twin, targets: np.ndarray, behind: np.ndarray, features: np.ndarray, sources: np.ndarray,
-             keep_own: bool, candidates: int) -> np.ndarray:
+             keep_own: bool) -> np.ndarray:
     scale = np.nanstd(features[sources], axis=0) + 1e-6
     pose = twin.pose[:, :2]
     own = np.nan_to_num(features[behind], nan=1e3)
@@ -210,7 +196,7 @@ def _viterbi(twin: Twin, targets: np.ndarray, behind: np.ndarray, features: np.n
         part = slice(start, start + CHUNK)
         costs = select.unary_costs(targets[part], features[sources], scale, pose[sources],
                                    np.nan_to_num(pose[behind[part]]))
-        chosen, their_costs = select.nearest(costs, sources, candidates)
+        chosen, their_costs = select.nearest(costs, sources)
         options.append(chosen)
         option_costs.append(their_costs)
         background_costs.append((((targets[part] - own[part]) / scale) ** 2).sum(axis=1))

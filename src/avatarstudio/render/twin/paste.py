@@ -39,13 +39,13 @@ instead of 1.29x, and the lip opening follows the target shapes as closely (corr
 class MouthPaster:
     """Pastes source mouths onto background frames of one twin (both by footage frame index)."""
 
-    def __init__(self, twin: Twin, warp_step: float = WARP_STEP):
+    def __init__(self, twin: Twin):
         self._twin = twin
         self._mouths = MouthReader(twin.file(layout.MOUTHS), twin.mouth_offsets)
         x0, y0, x1, y1 = twin.crop_box
         self._origin = np.array([x0, y0], np.float64)
         self._crop_size = (x1 - x0, y1 - y0)
-        self._warp = ThinPlateWarp(self._crop_size, warp_step)
+        self._warp = ThinPlateWarp(self._crop_size, WARP_STEP)
         self._border = self._border_points()
 
     def _border_points(self) -> np.ndarray:

@@ -40,10 +40,10 @@ def unary_costs(target: np.ndarray, features: np.ndarray, scale: np.ndarray, pos
     return shape + POSE_WEIGHT * turn
 
 
-def nearest(costs: np.ndarray, sources: np.ndarray, candidates: int = CANDIDATES) -> tuple[np.ndarray, np.ndarray]:
-    """(options, their costs), each (T, candidates): the cheapest sources of each output frame, so the search
+def nearest(costs: np.ndarray, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(options, their costs), each (T, CANDIDATES): the cheapest sources of each output frame, so the search
     never holds a cost for every pair of output and footage frame (ten minutes of each would be 2 GB)."""
-    keep = min(candidates, costs.shape[1])
+    keep = min(CANDIDATES, costs.shape[1])
     cheapest = np.argpartition(costs, keep - 1, axis=1)[:, :keep]
     return sources[cheapest], np.take_along_axis(costs, cheapest, 1)
 
