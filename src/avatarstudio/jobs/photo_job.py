@@ -12,6 +12,7 @@ from avatarstudio.errors import RenderError, ServiceError
 from avatarstudio.fetch import fetch
 from avatarstudio.jobs import announce, runner, watchdog
 from avatarstudio.jobs.kinds import PHOTO
+from avatarstudio.jobs.quick import refuse_unless_one_face
 from avatarstudio.store.photo_imports import PhotoImports
 from avatarstudio.uploads import checked, store_upload
 
@@ -43,7 +44,4 @@ def _import(runtime: Runtime, import_id: str, workdir: Path, watch: watchdog.Wat
 def _one_face(data: bytes, file_type: str) -> None:
     from avatarstudio.jobs.quick_work import face_problem_in  # loads the face model: only in the worker
 
-    problem = "a talking photo must be a JPEG or PNG image" if file_type != "image" else face_problem_in(
-        io.BytesIO(data))
-    if problem is not None:
-        raise ServiceError("invalid_parameter", f"file is invalid: {problem}", param="file")
+    refuse_unless_one_face(file_type, lambda: face_problem_in(io.BytesIO(data)))

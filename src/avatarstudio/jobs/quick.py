@@ -7,6 +7,7 @@ own so that a long render never holds it up, and waits at most `settings.quick_j
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -57,17 +58,24 @@ def preview(runtime: Runtime, kind: PreviewKind, item_id: str) -> str:
     return key
 
 
+def refuse_unless_one_face(file_type: str, face_problem: Callable[[], str | None]) -> None:
+    """The talking photo's rule, wherever the face is looked for: an image (else `face_problem` is not asked)
+    showing exactly one face (`face_problem` says why not, or None). A refusal names `file` and the rule broken."""
+    problem = "a talking photo must be a JPEG or PNG image" if file_type != "image" else face_problem()
+    if problem is not None:
+        raise ServiceError("invalid_parameter", f"file is invalid: {problem}", param="file")
+
+
 def require_one_face(runtime: Runtime, data: bytes, file_type: str) -> None:
-    """Refuses an upload that cannot be a talking photo: not an image, or not showing exactly one face (the
-    error names `file` and the rule it broke). The worker looks at a copy kept in the blob store meanwhile."""
-    if file_type != "image":
-        raise ServiceError("invalid_parameter", "file is invalid: a talking photo must be a JPEG or PNG image",
-                           param="file")
+    """Refuses an upload that cannot be a talking photo (refuse_unless_one_face). The worker looks at a copy kept
+    in the blob store meanwhile."""
+    refuse_unless_one_face(file_type, lambda: _asked_face_problem(runtime, data))
+
+
+def _asked_face_problem(runtime: Runtime, data: bytes) -> str | None:
     folder = f"checks/{new_id()}/"
     runtime.blobs.put_bytes(f"{folder}photo", data)
     try:
-        problem = runtime.queue.ask("face_problem", f"{folder}photo")
+        return runtime.queue.ask("face_problem", f"{folder}photo")
     finally:
         runtime.blobs.delete_prefix(folder)
-    if problem is not None:
-        raise ServiceError("invalid_parameter", f"file is invalid: {problem}", param="file")
