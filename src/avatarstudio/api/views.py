@@ -69,10 +69,10 @@ def status_item(video: Video | Lipsync) -> dict:
 BATCH_ITEM_STATUS = {"waiting": "queued"}
 
 
-def batch(records: Jobs, kind: str, batch_id: str, token: str | None, limit: int) -> dict:
-    """GET /v3/videos/batches/{id} and /v3/lipsyncs/batches/{id} (`records`: the Videos or the Lipsyncs, whose
-    batches are of `kind`): the aggregate status, counts by item status, and one page of items in item order."""
-    batch = Batches(records.db).require_of(kind, batch_id)
+def batch(records: Jobs, batch_id: str, token: str | None, limit: int) -> dict:
+    """GET /v3/videos/batches/{id} and /v3/lipsyncs/batches/{id} (`records`: the Videos or the Lipsyncs, whose kind
+    is their batches'): the aggregate status, counts by item status, and one page of items in item order."""
+    batch = Batches(records.db).require_of(records.kind, batch_id)
     items = records.in_batch(batch_id)
     counts: dict[str, int] = {}
     for item in items:

@@ -13,7 +13,8 @@ class Batches(Repository[Batch]):
     model = Batch
 
     def require_of(self, kind: str, batch_id: str) -> Batch:
-        """The batch when it holds items of `kind` ("video", "lipsync"); NotFound otherwise, as when there is none."""
+        """The batch when it holds items of `kind` (the kind of their repository: Videos.kind, Lipsyncs.kind);
+        NotFound otherwise, as when there is none."""
         batch = self.get(batch_id)
         if batch is None or batch.kind != kind:
             raise NotFound(self.kind, batch_id)

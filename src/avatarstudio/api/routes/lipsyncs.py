@@ -99,7 +99,7 @@ async def create_batch(request: Request, key_id: Key,
     def handle() -> dict:
         parsed = parse(wire_v3.CreateLipsyncBatchRequest, payload)
         batch = Batch(id=new_id(), key_id=key_id, title=parsed.title, callback_url=parsed.callback_url,
-                      total_items=len(parsed.lipsyncs), kind="lipsync")
+                      total_items=len(parsed.lipsyncs), kind=Lipsyncs.kind)
         jobs = []
         for index, item in enumerate(parsed.lipsyncs):
             try:
@@ -123,7 +123,7 @@ async def create_batch(request: Request, key_id: Key,
 @router.get("/v3/lipsyncs/batches/{batch_id}", summary="A lipsync batch's aggregate status and its items")
 def batch_status(request: Request, key_id: Key, batch_id: str, limit: Limit = 100,
                  token: str | None = None) -> dict:
-    return envelopes.v3(views.batch(Lipsyncs(runtime_of(request).db), "lipsync", batch_id, token, limit))
+    return envelopes.v3(views.batch(Lipsyncs(runtime_of(request).db), batch_id, token, limit))
 
 
 @router.get("/v3/lipsyncs", summary="List lipsyncs (newest first, paged, filter by folder_id)")

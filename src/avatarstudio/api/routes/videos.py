@@ -94,7 +94,7 @@ async def create_batch(request: Request, key_id: Key,
         for index, job in enumerate(jobs):
             submit.check_folder(runtime, job.folder_id, f"videos.{index}.folder_id")
         batch = Batch(id=new_id(), key_id=key_id, title=parsed.title, callback_url=parsed.callback_url,
-                      total_items=len(jobs))
+                      total_items=len(jobs), kind=Videos.kind)
         videos = [submit.new_video(runtime, key_id, "v3-videos", job, batch.id, index) for index, job in enumerate(jobs)]
         submit.admit(runtime, key_id, videos, batch)
         for video in videos:
@@ -142,7 +142,7 @@ def statuses(request: Request, key_id: Key, video_ids: str = "", batch_ids: str 
 @router.get("/v3/videos/batches/{batch_id}", summary="A batch's aggregate status and its items")
 def batch_status(request: Request, key_id: Key, batch_id: str, limit: Limit = 100,
                  token: str | None = None) -> dict:
-    return envelopes.v3(views.batch(Videos(runtime_of(request).db), "video", batch_id, token, limit))
+    return envelopes.v3(views.batch(Videos(runtime_of(request).db), batch_id, token, limit))
 
 
 @router.get("/v3/videos/{video_id}", summary="Video status (v3 shape)")
