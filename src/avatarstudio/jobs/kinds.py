@@ -1,7 +1,7 @@
-"""The kinds of queued job: a video render, a digital twin's training, a lipsync, a photo avatar made from a URL. Each names its Huey task, the
-module that runs it (imported only where the task runs: it renders, and the API process never loads it), its
-repository (store/jobs.py's state machine over its table), what its work is called, where its files live in the
-blob store, and the events its end sends. The runner, the queue and the reaper treat every kind alike through this
+"""The kinds of queued job: a video render, a digital twin's training, a lipsync, a photo avatar made from a URL.
+Each names its Huey task, the module that runs it (imported only where the task runs: it renders, and the API
+process never loads it), its repository (store/jobs.py's state machine over its table), what its work is called,
+where its files live in the blob store, and the events its end sends. The runner, the queue and the reaper treat every kind alike through this
 record."""
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """Who the caller is, what quota is left, and folders. A self-hosted installation has one user and no quota."""
 from __future__ import annotations
 
-
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 

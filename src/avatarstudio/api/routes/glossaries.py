@@ -2,7 +2,6 @@
 accepted afterwards; captions keep the script as written (render/speech/glossary.py)."""
 from __future__ import annotations
 
-
 from fastapi import APIRouter, Request
 
 from avatarstudio.api import envelopes

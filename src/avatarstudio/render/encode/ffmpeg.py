@@ -36,15 +36,14 @@ def partial_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.part")
 
 
-def run_ffmpeg_into(output: Path, args: list[str], what: str, stdin: bytes | None = None) -> None:
+def run_ffmpeg_into(output: Path, args: list[str], what: str) -> None:
     """Runs ffmpeg with `args` followed by the output file, so that `output` appears only when complete.
 
-    `args` must name the output format (-f): the file is written under partial_path(output) and renamed. `stdin`:
-    bytes for an input of `pipe:0`.
+    `args` must name the output format (-f): the file is written under partial_path(output) and renamed.
     Raises EncodeError("`what` failed ...: stderr tail"), leaving no partial file.
     """
     partial = partial_path(output)
-    result = processes.run([ffmpeg_exe(), *QUIET, "-y", *args, str(partial)], what, stdin)
+    result = processes.run([ffmpeg_exe(), *QUIET, "-y", *args, str(partial)], what)
     if result.returncode != 0:
         partial.unlink(missing_ok=True)
         raise failure(f"{what} failed (ffmpeg exit {result.returncode})", result.stderr)

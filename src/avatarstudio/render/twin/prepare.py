@@ -8,10 +8,10 @@ ranges, phones) and the turn points.
 from __future__ import annotations
 
 import json
-from contextlib import closing
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,9 +28,9 @@ WORKING_LONG, WORKING_SHORT = 1920, 1080
 """The footage is kept at most this large (1080p): no output needs more."""
 MIN_FACE_PIXELS = 100
 FACE_SAMPLES = 5
+"""Frames (spread evenly) on which faces are counted with the full-range detector."""
 MATTES_BEHIND = 4
 """Frames the matte thread may lag the tracking (each a 256-pixel-tall picture)."""
-"""Frames (spread evenly) on which faces are counted with the full-range detector."""
 MIN_TRACKED = 0.5
 """A twin needs the face found on at least this share of its frames."""
 TURNED_AWAY = 0.3
