@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 import pytest
 from encode_samples import (
@@ -189,10 +190,42 @@ def test_closing_without_frames_raises(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def test_a_frame_of_the_wrong_size_is_refused(tmp_path: Path) -> None:
+def test_a_frame_that_is_not_rgba_is_refused(tmp_path: Path) -> None:
     with VideoWriter(EncodeTarget(tmp_path / "out.mp4", "mp4", WIDTH, HEIGHT, FPS), tone(1.0), TONE_RATE) as writer:
-        with pytest.raises(ValueError, match="shape"):
+        with pytest.raises(ValueError, match="RGBA"):
             writer.write(np.zeros((HEIGHT, WIDTH, 3), np.uint8))
+        writer.write(patch_frame(0))
+    assert (tmp_path / "out.mp4").exists()
+
+
+@pytest.mark.parametrize("container", ["mp4", "webm"])
+@pytest.mark.parametrize("factor", [0.5, 2.0])
+def test_frames_of_another_size_are_scaled_to_the_output(tmp_path: Path, container: str, factor: float) -> None:
+    """Frames half or twice the output's size come out at the output's size, each colour where it was, the same as
+    frames scaled before they were written, up to the encoder's noise (alpha too, in WebM)."""
+    size = (round(WIDTH * factor), round(HEIGHT * factor))
+    scaled = encode(tmp_path / f"scaled.{container}", container,
+                    lambda index: cv2.resize(patch_frame(index), size, interpolation=cv2.INTER_NEAREST), tone(2.0))
+    whole = encode(tmp_path / f"whole.{container}", container, patch_frame, tone(2.0))
+    frames, expected = decoded_frames(scaled), decoded_frames(whole)
+    assert len(frames) == len(expected) == FRAMES
+    for index in (0, 10, FRAMES - 1):
+        rgb = frames[index].to_ndarray(format="rgb24")
+        assert rgb.shape == (HEIGHT, WIDTH, 3)
+        centres = quarter_centres(rgb)
+        for name, colour in PATCHES.items():
+            assert centres[name] == pytest.approx(colour, abs=6), name
+        assert centres["grey"] == pytest.approx([grey_level(index)] * 3, abs=4)
+        assert np.abs(rgb.astype(int) - expected[index].to_ndarray(format="rgb24")).mean() < 2
+    if container == "webm":
+        assert decoded_alpha_frames(scaled)[10].to_ndarray(format="rgba")[..., 3].min() >= 252
+
+
+def test_frames_held_still_must_be_the_outputs_size(tmp_path: Path) -> None:
+    with VideoWriter(EncodeTarget(tmp_path / "out.mp4", "mp4", WIDTH, HEIGHT, FPS), tone(1.0), TONE_RATE) as writer:
+        writer.hold_still((0, 0, WIDTH // 2, HEIGHT // 2))
+        with pytest.raises(ValueError, match="held still"):
+            writer.write(np.zeros((HEIGHT // 2, WIDTH // 2, 4), np.uint8))
         writer.write(patch_frame(0))
     assert (tmp_path / "out.mp4").exists()
 

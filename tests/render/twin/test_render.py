@@ -9,6 +9,7 @@ import av
 import numpy as np
 import pytest
 from mediapipe.python.solutions import face_mesh
+from PIL import Image
 
 from avatarstudio import spec
 from avatarstudio.render import pipeline
@@ -122,3 +123,30 @@ def test_a_portrait_video_shows_the_face_in_a_placed_close_up(jwp_twin, tmp_path
     assert frames[0].shape == (640, 360, 3)
     assert np.isnan(openings(frames[::5])).mean() == 0
     assert np.abs(frames[0][3, 180].astype(int) - (0x20, 0x40, 0x60)).max() < 12  # the background shows above
+
+
+def test_footage_scaled_up_by_the_encoder_matches_footage_composited(jwp_twin, tmp_path):
+    """A twin filling a frame larger than its footage goes to the encoder at the footage's size and is scaled there
+    (pipeline._covers); under a watermark it is scaled and composited first. Away from the mark, both videos and
+    their thumbnails show the same picture at the output's size."""
+    directory, _ = jwp_twin
+    mark = tmp_path / "mark.png"
+    Image.new("RGBA", (64, 64), (255, 0, 255, 255)).save(mark)
+    scene = spec.Scene(twin_character(), spec.Silence(1.0))
+    output = spec.Output(1280, 720)
+    direct = pipeline.render(spec.VideoSpec((scene,), output), tmp_path / "direct",
+                             lambda ref, kind: directory if kind == "twin" else mark)
+    marked = pipeline.render(spec.VideoSpec((scene,), output, watermark=spec.Watermark(spec.MediaRef("url", "mark"))),
+                             tmp_path / "marked", lambda ref, kind: directory if kind == "twin" else mark)
+    ours, theirs = frames_of(direct.video), frames_of(marked.video)
+    assert len(ours) == len(theirs) == 25
+    assert ours[0].shape == (720, 1280, 3)
+    away = (slice(0, 600), slice(0, 1100))  # the mark sits in the bottom right corner
+    for a, b in zip(ours[::6], theirs[::6]):
+        assert np.abs(a[away].astype(int) - b[away]).mean() < 1.5
+    assert np.isnan(openings(ours[::6])).mean() == 0
+    thumbnails = [np.asarray(Image.open(rendered.thumbnail)) for rendered in (direct, marked)]
+    assert thumbnails[0].shape == thumbnails[1].shape == (720, 1280, 3)
+    assert np.abs(thumbnails[0][away].astype(int) - thumbnails[1][away]).mean() < 1.5
+    corner = (slice(600, 720), slice(1100, 1280))
+    assert (np.abs(thumbnails[1][corner].astype(int) - (255, 0, 255)).max(axis=2) < 30).sum() > 30 * 30  # the mark

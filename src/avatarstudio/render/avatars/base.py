@@ -30,12 +30,14 @@ class AvatarEngine(Protocol):
     Guarantees: `frames` yields one new or read-only RGBA uint8 array of `size` (width, height) per params, in
     order; the same params and clock give the same frames; `face_box` describes where the face is at rest; outside
     `moving_box` (x0, y0, x1, y1 in frame pixels), every frame is the same, so a compositor need only redraw that
-    part; None means any pixel may change.
+    part; None means any pixel may change. `opaque` True promises that every pixel of every frame has alpha 255, so
+    nothing under the avatar shows (False promises nothing).
     """
 
     size: tuple[int, int]
     face_box: FaceBox
     moving_box: Box | None
+    opaque: bool
 
     def frames(self, params: Sequence[FaceParams], clock: SceneClock) -> Iterator[Frame]:
         """The scene's frames, one per entry of `params`."""

@@ -181,6 +181,7 @@ class DrawnEngine(StillLook):
         )
         self._face_px = (FACE[3] - FACE[1]) * self._scale
         self.moving_box = None  # the head, turned and moved, may cover any part of the frame
+        self.opaque = False
         self._pivot = self._to_pixels(*NECK_PIVOT)
         self._body = self._render_layer(self._pixel_box((0, 0, DESIGN_WIDTH, DESIGN_HEIGHT)), self._draw_body)
         self._head_origin, _ = self._pixel_box(HEAD_BOX)

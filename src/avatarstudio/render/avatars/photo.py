@@ -64,6 +64,7 @@ class PhotoEngine(StillLook):
         self._origin = np.array([x0, y0], np.float32)
         self._box = (x0, y0, x1, y1)
         self.moving_box = self._box
+        self.opaque = False  # a photo may have transparent pixels, and a matte makes them
         self._anchors = _border_points(x1 - x0, y1 - y0, ANCHORS_PER_SIDE)
         self._control = list(CONTROL)
         self._warp = ThinPlateWarp((x1 - x0, y1 - y0), max(2.0, face_height / GRID_CELLS), (x0, y0))

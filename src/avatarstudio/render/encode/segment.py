@@ -73,9 +73,10 @@ def even_box(box: Box, size: tuple[int, int]) -> Box:
     return x0, y0, x1, y1
 
 
-def yuv_planes(container: str) -> Callable[[np.ndarray], list[np.ndarray]]:
-    """What a run of `container` writes to ffmpeg for each frame, and for a still: its planes (planar.py)."""
-    return partial(planar.planes, alpha=ALPHA[container])
+def yuv_planes(container: str, size: tuple[int, int] | None = None) -> Callable[[np.ndarray], list[np.ndarray]]:
+    """What a run of `container` writes to ffmpeg for each frame, and for a still: its planes (planar.py), scaled
+    to `size` (width, height) from a frame of another size when given."""
+    return partial(planar.planes, alpha=ALPHA[container], size=size)
 
 
 def _raw_input(width: int, height: int, fps: int | Fraction, source: str, pixel_format: str) -> list[str]:

@@ -130,7 +130,7 @@ class VideoWriter:
         # The audio is read at close(); a long video's is better passed as a WAV file than as an array.
         self._audio = samples if isinstance(samples, Path) else np.asarray(samples, dtype=np.float32)
         self._sample_rate = sample_rate
-        self._shape = (target.height, target.width, 4)
+        self._planes = yuv_planes(target.container, (target.width, target.height))
         # In the caller's `scratch` folder (a render's work dir) when given: a killed process leaves its partial
         # files where the next attempt, or the reaper, clears them, not in the system's temp folder.
         self._workdir = tempfile.TemporaryDirectory(prefix="avatarstudio-encode-", dir=scratch)
@@ -160,12 +160,16 @@ class VideoWriter:
         self._still_box = box
 
     def write(self, frame: Frame) -> None:
-        """Queues one RGBA uint8 frame of shape (height, width, 4) (copied: the caller may reuse its buffer);
-        raises EncodeError if ffmpeg has died."""
+        """Queues one RGBA uint8 frame (copied: the caller may reuse its buffer); raises EncodeError if ffmpeg has
+        died. A frame of another size than the target's is scaled to it, on the way to ffmpeg (planar.py: cheaper
+        than scaling it first), except while frames are held still (their box is in the target's pixels)."""
         if self._closed:
             raise EncodeError(f"{self.target.path}: write() after the writer was closed")
-        if frame.shape != self._shape or frame.dtype != np.uint8:
-            raise ValueError(f"expected a uint8 frame of shape {self._shape}, got {frame.dtype} {frame.shape}")
+        if frame.ndim != 3 or frame.shape[2] != 4 or frame.dtype != np.uint8:
+            raise ValueError(f"expected a uint8 RGBA frame, got {frame.dtype} {frame.shape}")
+        if self._still_box is not None and frame.shape[:2] != (self.target.height, self.target.width):
+            raise ValueError(f"frames held still must be {self.target.width}x{self.target.height}, got "
+                             f"{frame.shape[1]}x{frame.shape[0]}")
         if self._segment is None:
             self._segment = self._start_segment(frame)
         try:
@@ -182,7 +186,7 @@ class VideoWriter:
         still = None
         if self._still_box is not None:
             still = Still(folder / f"still-{index}.yuv", self._still_box)
-            still.path.write_bytes(b"".join(plane.data for plane in yuv_planes(self.target.container)(first)))
+            still.path.write_bytes(b"".join(plane.data for plane in self._planes(first)))
         caption = None
         if self.burn_in is not None:
             caption = Caption(self.burn_in.ass.name, self.burn_in.fonts_dir.name, folder / f"captioned-{index}.mkv",
@@ -193,7 +197,7 @@ class VideoWriter:
         self._videos.append(video)
         return Segment(str(self.target.path), arguments, self._still_box,
                        cwd=self.burn_in.ass.parent if self.burn_in is not None else None,
-                       encoded=yuv_planes(self.target.container))
+                       encoded=self._planes if still is None else yuv_planes(self.target.container))
 
     def _end_segment(self) -> None:
         """Lets the current run finish; the next frame starts another."""
