@@ -23,29 +23,13 @@ def _kernel(squared: np.ndarray) -> np.ndarray:
     return squared * np.log(np.maximum(squared, 1e-12))
 
 
-class ThinPlateWarp:
-    """Warps of a region (width, height) of pixels at `origin` in its image, solved on a grid about `step` pixels
-    apart. Points are given in the region's pixels; maps address the whole image."""
+class ThinPlate:
+    """The spline through one set of control points (n, 2 pixels): where in the source each output point shows.
+    Coordinates are divided by `unit` (the region's larger side) inside, which keeps the system well conditioned."""
 
-    def __init__(self, size: tuple[int, int], step: float, origin: tuple[int, int] = (0, 0)):
-        self.size = size
-        width, height = size
-        self._grid_size = (max(2, round(width / step)), max(2, round(height / step)))
-        gx, gy = self._grid_size
-        # Grid samples sit where cv2.resize expects them: at the centres of `gx` x `gy` equal cells.
-        xs = (np.arange(gx) + 0.5) * width / gx - 0.5
-        ys = (np.arange(gy) + 0.5) * height / gy - 0.5
-        grid_x, grid_y = np.meshgrid(xs, ys)
-        self._unit = float(max(width, height))
-        self._grid = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1).astype(np.float32) / self._unit
-        # Maps address the whole image the region sits in, at `origin`.
-        self._pixels_x, self._pixels_y = np.meshgrid(np.arange(width, dtype=np.float32) + origin[0],
-                                                     np.arange(height, dtype=np.float32) + origin[1])
-
-    def maps(self, src: np.ndarray, dest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(map_x, map_y) for cv2.remap: the source pixel each output pixel shows. Points are (n, 2) pixels."""
-        q = dest.astype(np.float64) / self._unit
-        shift = (src - dest).astype(np.float64)
+    def __init__(self, src: np.ndarray, dest: np.ndarray, unit: float):
+        self._unit = unit
+        q = dest.astype(np.float64) / unit
         n = len(q)
         diff = q[:, None, :] - q[None, :, :]
         system = np.zeros((n + 3, n + 3))
@@ -55,17 +39,52 @@ class ThinPlateWarp:
         system[n, :n] = 1.0
         system[n + 1:, :n] = q.T
         rhs = np.zeros((n + 3, 2))
-        rhs[:n] = shift
+        rhs[:n] = (src - dest).astype(np.float64)
         # OpenCV's own LU: numpy's goes through OpenBLAS, whose threads cost more than this small system when the
         # machine is busy (measured: 5.6 ms a solve against 0.3 ms, rendering a twin beside other work).
         _, coefficients = cv2.solve(system, rhs, flags=cv2.DECOMP_LU)
-        coefficients = coefficients.astype(np.float32)
-        grid = self._grid
-        qf = q.astype(np.float32)
-        dx = grid[:, 0:1] - qf[:, 0]
-        dy = grid[:, 1:2] - qf[:, 1]
-        weights = _kernel(dx * dx + dy * dy)
-        moved = weights @ coefficients[:n] + coefficients[n] + grid @ coefficients[n + 1:]
+        self._coefficients = coefficients.astype(np.float32)
+        self._q = q.astype(np.float32)
+
+    def shift(self, scaled: np.ndarray) -> np.ndarray:
+        """(m, 2) float32: source minus output position, in pixels, at output points given divided by the unit."""
+        n, coefficients = len(self._q), self._coefficients
+        dx = scaled[:, 0:1] - self._q[:, 0]
+        dy = scaled[:, 1:2] - self._q[:, 1]
+        return _kernel(dx * dx + dy * dy) @ coefficients[:n] + coefficients[n] + scaled @ coefficients[n + 1:]
+
+    def source(self, points: np.ndarray) -> np.ndarray:
+        """(m, 2) float32: the source position, in pixels, each output point (pixels) shows."""
+        points = points.astype(np.float32)
+        return points + self.shift(points / np.float32(self._unit))
+
+
+class ThinPlateWarp:
+    """Warps of a region (width, height) of pixels at `origin` in its image, solved on a grid about `step` pixels
+    apart. Points are given in the region's pixels; maps address the whole image."""
+
+    def __init__(self, size: tuple[int, int], step: float, origin: tuple[int, int] = (0, 0)):
+        self.size = size
+        width, height = size
+        self._grid_size = (max(2, round(width / step)), max(2, round(height / step)))
+        self._unit = float(max(width, height))
+        self._grid = cell_centres(size, self._grid_size) / np.float32(self._unit)
+        # Maps address the whole image the region sits in, at `origin`.
+        self._pixels_x, self._pixels_y = np.meshgrid(np.arange(width, dtype=np.float32) + origin[0],
+                                                     np.arange(height, dtype=np.float32) + origin[1])
+
+    def maps(self, src: np.ndarray, dest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(map_x, map_y) for cv2.remap: the source pixel each output pixel shows. Points are (n, 2) pixels."""
+        moved = ThinPlate(src, dest, self._unit).shift(self._grid)
         gx, gy = self._grid_size
         field = cv2.resize(moved.reshape(gy, gx, 2), self.size, interpolation=cv2.INTER_LINEAR)
         return self._pixels_x + field[..., 0], self._pixels_y + field[..., 1]
+
+
+def cell_centres(size: tuple[int, int], cells: tuple[int, int]) -> np.ndarray:
+    """(cells_x * cells_y, 2) float32 pixel positions, row by row, of the centres of `cells` equal cells over a
+    region of `size` (width, height): where cv2.resize takes its samples when it scales that grid to the region, so
+    a spline evaluated there and resized is right at every pixel, not shifted by half a cell."""
+    (width, height), (gx, gy) = size, cells
+    grid_x, grid_y = np.meshgrid((np.arange(gx) + 0.5) * width / gx - 0.5, (np.arange(gy) + 0.5) * height / gy - 0.5)
+    return np.stack([grid_x.ravel(), grid_y.ravel()], axis=1).astype(np.float32)
