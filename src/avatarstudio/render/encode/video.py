@@ -34,7 +34,9 @@ from avatarstudio.render.encode.segment import (
 from avatarstudio.render.vocabulary import Box, Frame
 
 AUDIO_CODEC: dict[str, list[str]] = {
-    "mp4": ["-c:a", "aac", "-b:a", "128k"],
+    # The fast coder: 128 kb/s is ample for one voice either way, and it spends 0.6 s of CPU on 31 s of speech where
+    # the default (twoloop) spends 0.9 s, while the video's frames are drawn.
+    "mp4": ["-c:a", "aac", "-aac_coder", "fast", "-b:a", "128k"],
     "webm": ["-c:a", "libopus", "-b:a", "96k"],
 }
 MUX_OPTIONS: dict[str, list[str]] = {"mp4": ["-movflags", "+faststart"], "webm": []}
