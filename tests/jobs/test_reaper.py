@@ -59,6 +59,44 @@ def test_a_silent_worker_s_video_is_retried_then_failed_and_announced(runtime: R
     assert [(event.event_type, event.url) for event in events] == [("avatar_video.fail", "http://127.0.0.1:9/hook")]
 
 
+def events_of(runtime: Runtime, entity_id: str) -> list[str]:
+    with runtime.db.session() as session:
+        return [event.event_type for event in session.scalars(select(WebhookEvent)
+                                                               .where(WebhookEvent.entity_id == entity_id))]
+
+
+def test_a_job_that_ended_without_its_events_is_announced_once_when_its_worker_is_long_gone(runtime: Runtime
+                                                                                            ) -> None:
+    """A worker recorded the end, then died before writing its events (announced_at stays empty): once the end is
+    older than a stale heartbeat, the reaper announces it, one time; an announced end is never announced again."""
+    with runtime.db.session() as session:
+        session.add(WebhookEndpoint(url="http://127.0.0.1:9/endpoint", secret="s"))
+    done = add_video(runtime, callback_url="http://127.0.0.1:9/hook")
+    Videos(runtime.db).start(done)
+    Videos(runtime.db).complete(done, 1.0, {"video": "videos/x/video.mp4"}, [])
+    trained = new_id()
+    with runtime.db.session() as session:
+        session.add(Twin(id=trained, group_id=trained, key_id="k", api="v3", name="Ann", footage={},
+                         status="processing", notes=[], files={}))
+    twins.Twins(runtime.db).fail(trained, "no_face", "No face in the footage")
+    told = add_video(runtime)
+    Videos(runtime.db).start(told)
+    Videos(runtime.db).complete(told, 1.0, {}, [])
+    VIDEO.announce_end(runtime, told, runtime.queue.deliver)
+    assert reaper.sweep(runtime) == [], "a fresh end is still its worker's to announce"
+    assert events_of(runtime, done) == []
+    for job_id in (done, told):
+        age(runtime, job_id, completed_at=LONG_AGO)
+    with runtime.db.session() as session:
+        session.get(Twin, trained).completed_at = time.time() - LONG_AGO
+    assert sorted(reaper.sweep(runtime)) == sorted([done, trained])
+    assert reaper.sweep(runtime) == [], "announced once"
+    video_events = ["avatar_video.success", "avatar_video.success", "avatar_video_gif.success"]  # + callback_url
+    assert sorted(events_of(runtime, done)) == video_events
+    assert events_of(runtime, trained) == ["instant_avatar.fail"]
+    assert sorted(events_of(runtime, told)) == video_events[1:], "not again"
+
+
 def test_a_beating_worker_and_a_fresh_waiting_video_are_left_alone(runtime: Runtime) -> None:
     rendering = add_video(runtime)
     Videos(runtime.db).start(rendering)

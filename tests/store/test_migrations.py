@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import create_engine, text
 
 from avatarstudio import cli
-from avatarstudio.store.db import Database
+from avatarstudio.store.db import MIGRATIONS, Database
 from races import open_together
 from schema import HEAD, create_pre_migration_tables, schema_differences
 
@@ -49,3 +51,33 @@ def test_processes_starting_together_on_an_empty_sqlite_file_all_come_up(tmp_pat
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     open_together(url, 4, tmp_path)
     assert schema_differences(create_engine(url)) == []
+
+
+def test_jobs_that_ended_before_announcements_were_recorded_count_as_announced(tmp_path: Path) -> None:
+    """Revision 0011 adds announced_at: the reaper must not announce again every job that ended before it, only a
+    photo import completed but not yet made a talking photo (which the reaper finished before it, too)."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0010")
+        for video_id, status in (("done", "completed"), ("broken", "failed"), ("busy", "processing")):
+            connection.execute(text(
+                "INSERT INTO videos (id, key_id, api, spec, status, progress, created_at, completed_at, attempts, "
+                "notes, files, output_format) VALUES (:id, 'k', 'v2-generate', '{}', :status, 0, 1, "
+                "CASE WHEN :status = 'processing' THEN NULL ELSE 2 END, 1, '[]', '{}', 'mp4')"),
+                {"id": video_id, "status": status})
+        connection.execute(text(
+            "INSERT INTO photo_imports (id, key_id, name, url, status, progress, created_at, completed_at, attempts, "
+            "notes, files, mime_type, size_bytes) VALUES ('imp', 'k', 'Ann', 'http://127.0.0.1:9/a.png', "
+            "'completed', 100, 1, 2, 1, '[]', '{}', 'image/png', 10)"))
+    engine.dispose()
+    database = Database(url)
+    assert database.revision == HEAD
+    with database.engine.connect() as connection:
+        announced = dict(connection.execute(text("SELECT id, announced_at FROM videos")).all())
+        imported = connection.execute(text("SELECT announced_at FROM photo_imports")).scalar_one()
+    assert announced == {"done": 2, "broken": 2, "busy": None}
+    assert imported is None

@@ -31,6 +31,20 @@ class JobKind:
     blob_folder: str
     finished: Callable[[Runtime, str, announce.Deliver], None]
 
+    def announce_end(self, runtime: Runtime, job_id: str, deliver: announce.Deliver) -> None:
+        """The events of a job that just ended (`finished`), then the record that they were written: a worker that
+        dies in between leaves the job unannounced, and the reaper announces it (announce_lost)."""
+        self.finished(runtime, job_id, deliver)
+        self.records(runtime.db).announced(job_id)
+
+    def announce_lost(self, runtime: Runtime, job_id: str, deliver: announce.Deliver) -> bool:
+        """The events of a job that ended before its worker could announce it, claimed first so that two reapers
+        never both announce it; False when it was announced meanwhile."""
+        if not self.records(runtime.db).announced(job_id):
+            return False
+        self.finished(runtime, job_id, deliver)
+        return True
+
     def blob_prefix(self, job_id: str) -> str:
         """Every stored file of one job lives under this prefix, so deleting the job removes them all."""
         return f"{self.blob_folder}/{job_id}/"

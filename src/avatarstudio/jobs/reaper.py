@@ -1,8 +1,9 @@
 """Notices jobs (videos, digital twins, lipsyncs) whose worker died: a processing job without a recent heartbeat
 is retried, or failed with a reason once its attempts are used up, and a waiting job whose task left the queue
 without starting (a worker that died between taking it and claiming it) is queued again. A webhook delivery whose
-attempt's lease ran out (its worker died mid-attempt) is queued again too, and a photo import completed by a worker
-that died before making it a talking photo is made one. No accepted job or event is lost."""
+attempt's lease ran out (its worker died mid-attempt) is queued again too, and a job that ended without its events
+being written (its worker died in between; a photo import's, before it was made a talking photo) is announced. No
+accepted job or event is lost."""
 from __future__ import annotations
 
 import logging
@@ -11,9 +12,8 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from avatarstudio.jobs import announce, retention
+from avatarstudio.jobs import retention
 from avatarstudio.jobs.kinds import KINDS, JobKind
-from avatarstudio.store.photo_imports import PhotoImports
 from avatarstudio.store.webhooks import WebhookEvents
 
 if TYPE_CHECKING:
@@ -27,17 +27,19 @@ def sweep(runtime: Runtime) -> list[str]:
     cutoff = time.time() - runtime.settings.stale_after_seconds
     acted: list[str] = []
     for kind in KINDS:
-        acted += _retry_stale(runtime, kind, cutoff) + _requeue_lost(runtime, kind, cutoff)
-    return acted + _requeue_cut_off_deliveries(runtime) + _finish_imports(runtime, cutoff)
+        acted += (_retry_stale(runtime, kind, cutoff) + _requeue_lost(runtime, kind, cutoff)
+                  + _announce_lost(runtime, kind, cutoff))
+    return acted + _requeue_cut_off_deliveries(runtime)
 
 
-def _finish_imports(runtime: Runtime, cutoff: float) -> list[str]:
-    finished = PhotoImports(runtime.db).completed_before(cutoff)
-    for import_id in finished:
-        log.warning("photo avatar %s was completed by a worker that stopped before making it a talking photo; "
-                    "making it now", import_id)
-        announce.photo_imported(runtime, import_id, runtime.queue.deliver)
-    return finished
+def _announce_lost(runtime: Runtime, kind: JobKind, cutoff: float) -> list[str]:
+    """Jobs that ended before `cutoff` and were never announced: their worker died between recording the end and
+    writing its events (a photo import's, before making it a talking photo, which its announcement does)."""
+    announced = [job_id for job_id in kind.records(runtime.db).unannounced_before(cutoff)
+                 if kind.announce_lost(runtime, job_id, runtime.queue.deliver)]
+    for job_id in announced:
+        log.warning("%s %s ended, but its worker stopped before announcing it; announced now", kind.noun, job_id)
+    return announced
 
 
 def _requeue_cut_off_deliveries(runtime: Runtime) -> list[str]:
@@ -60,7 +62,7 @@ def _retry_stale(runtime: Runtime, kind: JobKind, cutoff: float) -> list[str]:
                           attempt=attempts):
             # The lost worker's scratch files, when it shared this data dir; nobody else will remove them.
             shutil.rmtree(runtime.work_dir(job_id), ignore_errors=True)
-            kind.finished(runtime, job_id, runtime.queue.deliver)
+            kind.announce_end(runtime, job_id, runtime.queue.deliver)
     return [job_id for job_id, _ in stale]
 
 

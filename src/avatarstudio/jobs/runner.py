@@ -86,7 +86,7 @@ def run(runtime: Runtime, kind: JobKind, job_id: str, deliver: announce.Deliver,
     else:
         settled = records.complete(job_id, done.duration, done.files, done.notes, attempt, **done.extra)
     if settled:
-        kind.finished(runtime, job_id, deliver)
+        kind.announce_end(runtime, job_id, deliver)
     elif records.get(job_id) is None:
         # Deleted while it ran: files stored meanwhile belong to no row, so they go too. (A job merely given up on
         # keeps them: a retry of it may have stored the same ones.)
@@ -106,7 +106,7 @@ def _stalled(runtime: Runtime, kind: JobKind, job_id: str, attempt: int, deliver
                       f"The {kind.activity} stopped making progress (no progress for "
                       f"{runtime.settings.render_stall_seconds:g} s, or past its time budget) {attempt} time(s); "
                       "giving up", attempt=attempt):
-        kind.finished(runtime, job_id, deliver)
+        kind.announce_end(runtime, job_id, deliver)
 
 
 def abandon_for_shutdown(runtime: Runtime) -> list[str]:

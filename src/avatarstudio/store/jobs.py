@@ -16,6 +16,7 @@ from avatarstudio.store.models import Lipsync, PhotoImport, Twin, Video, now
 from avatarstudio.store.repository import Repository
 
 ACTIVE = ("waiting", "processing")
+ENDED = ("completed", "failed")
 RENDERS = (Video, Lipsync)
 """The job tables that render a video for an API key: their active records count against the key's concurrency
 cap, and they come in batches."""
@@ -37,6 +38,22 @@ class Jobs(Repository[Job]):
         model = self.model
         with self.db.session() as session:
             return set(session.scalars(select(model.id).where(model.status == "waiting", model.created_at < cutoff)))
+
+    def unannounced_before(self, cutoff: float) -> list[str]:
+        """Ids of the jobs that ended before `cutoff` and whose end was never announced: their worker died between
+        the two (or a refusal was recorded and its announcement lost)."""
+        model = self.model
+        with self.db.session() as session:
+            return list(session.scalars(select(model.id).where(model.status.in_(ENDED), model.completed_at < cutoff,
+                                                               model.announced_at.is_(None))))
+
+    def announced(self, job_id: str) -> bool:
+        """Records that the job's end is announced; False when it was already (or the job is gone, or has not
+        ended): of a worker and the reaper, or of two reapers, only one gets True."""
+        model = self.model
+        query = update(model).where(model.id == job_id, model.status.in_(ENDED), model.announced_at.is_(None))
+        with self.db.session() as session:
+            return session.execute(query.values(announced_at=now())).rowcount == 1
 
     def processing_among(self, job_ids: list[str]) -> set[str]:
         """Which of `job_ids` are processing now."""

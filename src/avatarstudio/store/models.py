@@ -76,6 +76,9 @@ class JobColumns:
     notes: Mapped[list] = mapped_column(JSON, default=list)
     files: Mapped[dict] = mapped_column(JSON, default=dict)
     """Blob keys of the outputs by role (a video's video, thumbnail, gif, srt, ...; a twin's files by name)."""
+    announced_at: Mapped[float | None] = mapped_column(Float, nullable=True, index=True)
+    """When the events of the job's end were written (JobKind.announce_end): a job that ended without it lost its
+    worker in between, and the reaper announces it (indexed: every sweep looks for the empty ones)."""
 
 
 class Video(JobColumns, Base):

@@ -17,13 +17,6 @@ class PhotoImports(Jobs[PhotoImport]):
         with self.db.session() as session:
             return list(session.scalars(select(PhotoImport).order_by(PhotoImport.created_at.desc())))
 
-    def completed_before(self, cutoff: float) -> list[str]:
-        """Ids of the imports completed before `cutoff` and still not made into a talking photo: their worker died
-        between the two steps (the reaper finishes them)."""
-        with self.db.session() as session:
-            return list(session.scalars(select(PhotoImport.id).where(PhotoImport.status == "completed",
-                                                                     PhotoImport.completed_at < cutoff)))
-
     def make_talking_photo(self, import_id: str) -> bool:
         """A completed import becomes a talking photo, in one transaction: the asset (same id, the stored file) is
         added and the import record goes, so the look is never missing between the two. False when the import is

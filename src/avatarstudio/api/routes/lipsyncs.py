@@ -13,7 +13,7 @@ from avatarstudio.api.inputs import Limit, json_body, runtime_of
 from avatarstudio.api.openapi import body
 from avatarstudio.api.twin_inputs import asset_ref, url_ref
 from avatarstudio.errors import ServiceError
-from avatarstudio.jobs import announce, submit
+from avatarstudio.jobs import submit
 from avatarstudio.jobs.kinds import LIPSYNC
 from avatarstudio.runtime import Runtime
 from avatarstudio.store.lipsyncs import Lipsyncs, Options
@@ -109,7 +109,7 @@ async def create_batch(request: Request, key_id: Key,
         submit.admit(runtime, key_id, jobs, batch)
         for job in jobs:
             if job.status == "failed":
-                announce.lipsync_finished(runtime, job.id, runtime.queue.deliver)
+                LIPSYNC.announce_end(runtime, job.id, runtime.queue.deliver)
             else:
                 runtime.queue.enqueue(LIPSYNC, job.id)
         return envelopes.v3({"batch_id": batch.id, "status": "processing", "total_items": len(jobs),
