@@ -24,9 +24,9 @@ class GifPreview:
     alpha needs libvpx's slow decoder for that). `offer` is handed each frame of the video in order; the ones the
     preview shows (the first `seconds`, at `fps`) go, `width` pixels wide and with their alpha (a transparent WebM
     gives a transparent GIF), to an ffmpeg that starts with the first of them. Once it has the last, it builds the
-    palette and dithers (about 0.4 s of one core for 30 frames of 320 x 180 of real footage, most of the GIF's cost) while the video
-    goes on being drawn; `finish` then only waits for it. Used as a context manager, an exception inside the block
-    stops that ffmpeg and leaves no partial file behind."""
+    palette and dithers (about 0.4 s of one core for 30 frames of 320 x 180 of real footage, most of the GIF's cost)
+    while the video goes on being drawn; `finish` then only waits for it. Used as a context manager, an exception
+    inside the block stops that ffmpeg and leaves no partial file behind."""
 
     def __init__(self, path: Path, video_fps: float, size: tuple[int, int], seconds: float = 3.0, width: int = 320,
                  fps: int = 10) -> None:
