@@ -5,12 +5,11 @@ from __future__ import annotations
 from sqlalchemy import Row, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from avatarstudio.store.jobs import ACTIVE, RENDERS, Jobs
+from avatarstudio.store.jobs import ACTIVE, ENDED, RENDERS, Jobs
 from avatarstudio.store.models import Batch, CapacityLock, Lipsync, Video, now
 from avatarstudio.store.paging import Page, page_of_query
 from avatarstudio.store.repository import NotFound
 
-FINISHED = ("completed", "failed")
 STATUS_COLUMNS = select(*(column for column in Video.__table__.c if column.name != "spec")).where(
     Video.id == bindparam("video_id"))
 """Every column but the spec (the request as rendered, the one large value): what a status answer reads."""
@@ -62,13 +61,13 @@ class Videos(Jobs[Video]):
     def finished_before(self, cutoff: float) -> list[str]:
         """Ids of the videos that reached completed or failed before `cutoff`."""
         with self.db.session() as session:
-            return list(session.scalars(select(Video.id).where(Video.status.in_(FINISHED),
+            return list(session.scalars(select(Video.id).where(Video.status.in_(ENDED),
                                                                Video.completed_at < cutoff)))
 
     def forget_finished(self, video_id: str) -> bool:
         """Deletes a finished video's record; False when it is not finished (or gone)."""
         with self.db.session() as session:
-            return session.execute(delete(Video).where(Video.id == video_id, Video.status.in_(FINISHED))).rowcount == 1
+            return session.execute(delete(Video).where(Video.id == video_id, Video.status.in_(ENDED))).rowcount == 1
 
     def add_within_cap(self, key_id: str, cap: int, videos: list[Video | Lipsync],
                        batch: Batch | None = None) -> int | None:
